@@ -1,0 +1,132 @@
+/**
+ * Every command: its spec (read by the parser and by --help) and a runner that turns parsed argv
+ * into the command function's typed options. The command modules are imported only when run, so
+ * `bake --help` never loads the template engine.
+ */
+import { parseArgv, type FlagSpec, type Parsed } from './argv.js';
+import { checkArity, helpFlag, type CommandSpec } from './command-spec.js';
+import type { Engine } from './engine.js';
+import type { ExitCode } from './exit-codes.js';
+import type { IoHost } from './io.js';
+import { templateFlags, templateInputs } from './template-flags.js';
+
+export interface Command {
+  spec: CommandSpec;
+  /** Parses the arguments after the command name and runs it. */
+  run(argv: readonly string[], host: IoHost): Promise<ExitCode>;
+}
+
+function defineCommand<const Fs extends readonly FlagSpec[]>(
+  spec: CommandSpec<Fs>,
+  run: (args: Parsed<Fs>, host: IoHost) => Promise<ExitCode>,
+): Command {
+  return {
+    spec,
+    async run(argv, host) {
+      const parsed = parseArgv(argv, [...spec.flags, helpFlag] as const, { command: `bake ${spec.name}` });
+      checkArity(spec, parsed.positionals);
+      return run(parsed as Parsed<Fs>, host);
+    },
+  };
+}
+
+/** Loaded only by the commands that read templates. */
+async function engine(): Promise<Engine> {
+  const { realEngine } = await import('./engine.js');
+  return realEngine();
+}
+
+const templateArg = {
+  name: 'FILE',
+  description:
+    'A template file, or a directory whose *.pkr.hcl / *.hcl files make one template. Looked up in the ' +
+    'current directory, then in templates/.',
+  required: true,
+} as const;
+
+export const commands: readonly Command[] = [
+  defineCommand(
+    {
+      name: 'validate',
+      summary: 'Check templates and report every error with its location',
+      description:
+        'Parses each template, checks its blocks and attributes, evaluates variables, locals and ' +
+        'expressions, and resolves every reference. All problems are reported at once, each with ' +
+        'its file, line and column.',
+      args: [{ ...templateArg, variadic: true }],
+      flags: templateFlags,
+      examples: ['bake validate tomcat7-fluentd.hcl', 'bake validate -var app_version=7.0.109 templates/'],
+    },
+    async ({ flags, positionals }, host) => {
+      const { validate } = await import('./commands/validate.js');
+      return validate({ files: positionals, ...templateInputs(flags) }, host, await engine());
+    },
+  ),
+  defineCommand(
+    {
+      name: 'inspect',
+      summary: 'Show the variables, locals, sources and builds of a template',
+      description:
+        'Loads a template and prints what it declares after evaluation: variables with their values ' +
+        '(sensitive ones as <sensitive>), locals, sources with their settings, and for each build its ' +
+        'sources, provisioners in the order they run, and post-processors.',
+      args: [templateArg],
+      flags: [
+        ...templateFlags,
+        { name: 'json', kind: 'boolean', description: 'Print a JSON document instead (stable fields, for scripts)' },
+      ],
+      examples: ['bake inspect tomcat7-fluentd.hcl', 'bake inspect --json tomcat7-fluentd.hcl | jq ".builds[0].provisioners"'],
+    },
+    async ({ flags, positionals }, host) => {
+      const { inspect } = await import('./commands/inspect.js');
+      return inspect({ file: positionals[0]!, json: flags.json, ...templateInputs(flags) }, host, await engine());
+    },
+  ),
+  defineCommand(
+    {
+      name: 'fmt',
+      summary: 'Rewrite templates in the canonical layout',
+      description:
+        'Rewrites HCL files in the canonical layout (indentation, aligned "=") and prints the name of ' +
+        'each file it changed. A directory means its *.hcl files. As with "packer fmt -check", --check ' +
+        'writes nothing and exits with 3 when a file needs formatting.',
+      args: [{ name: 'PATH', description: 'A file or directory; looked up like a template', required: true, variadic: true }],
+      flags: [
+        { name: 'check', kind: 'boolean', description: 'Write nothing; exit with 3 if any file needs formatting' },
+        { name: 'diff', kind: 'boolean', description: 'Print a unified diff of each change' },
+        { name: 'write', kind: 'boolean', default: true, description: 'Write the formatted files (never with --check)' },
+        { name: 'recursive', kind: 'boolean', description: 'Also format files in subdirectories' },
+      ],
+      extraExitCodes: [[3, 'some files need formatting (with --check)']],
+      examples: ['bake fmt templates/', 'bake fmt --check --diff templates/'],
+    },
+    async ({ flags, positionals }, host) => {
+      const { fmt } = await import('./commands/fmt.js');
+      return fmt(
+        { paths: positionals, check: flags.check, diff: flags.diff, write: flags.write, recursive: flags.recursive },
+        host,
+        await engine(),
+      );
+    },
+  ),
+  defineCommand(
+    { name: 'version', summary: 'Print the version of bake', description: 'Prints the version of bake and of Node.js.', args: [], flags: [] },
+    async (_args, host) => {
+      const { version } = await import('./commands/version.js');
+      return version(host);
+    },
+  ),
+  defineCommand(
+    {
+      name: 'help',
+      summary: 'Show help for bake or for a command',
+      description: 'Without COMMAND, lists the commands; with one, shows its arguments and flags.',
+      args: [{ name: 'COMMAND', description: 'The command to explain', required: false }],
+      flags: [],
+    },
+    async ({ positionals }, host) => {
+      const { help } = await import('./commands/help.js');
+      return help(positionals[0] === undefined ? {} : { topic: positionals[0] }, commands.map((c) => c.spec), host);
+    },
+  ),
+];

@@ -1,0 +1,23 @@
+/** `bake validate FILE...`: load each template and report every problem, with its location. */
+import { ExitCode } from '../exit-codes.js';
+import type { Engine } from '../engine.js';
+import type { IoHost } from '../io.js';
+import { loadAndReport } from '../load-and-report.js';
+import { resolveTemplatePath } from '../resolve-template.js';
+import type { TemplateInputs } from '../template-flags.js';
+
+export interface ValidateOptions extends TemplateInputs {
+  files: string[];
+}
+
+export async function validate(opts: ValidateOptions, host: IoHost, engine: Engine): Promise<ExitCode> {
+  // Resolve every argument first, so a typo in the last one fails before any work.
+  const targets = await Promise.all(opts.files.map((f) => resolveTemplatePath(f, host.cwd)));
+  let code: ExitCode = ExitCode.ok;
+  for (const target of targets) {
+    const outcome = await loadAndReport(target, opts, host, engine);
+    if (outcome.kind === 'loaded') host.out.line(`${target.display}: the configuration is valid.`);
+    else code = ExitCode.failure;
+  }
+  return code;
+}

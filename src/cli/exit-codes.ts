@@ -1,0 +1,12 @@
+/** Process exit codes; `bake --help` documents them and scripts rely on them. */
+export const ExitCode = {
+  ok: 0,
+  /** A user error or an invalid template. */
+  failure: 1,
+  /** Bad command line: unknown flag or command, missing or malformed argument. */
+  usage: 2,
+  /** `fmt --check` found files that need formatting (as `packer fmt -check` and `terraform fmt -check`). */
+  unformatted: 3,
+} as const;
+
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
