@@ -1,9 +1,11 @@
 /**
  * The engine's view of expression evaluation: roots in scope per block kind, plus failure
  * containment. When a variable or local fails, every expression that references it is skipped
- * silently, so one bad variable yields one diagnostic instead of one per use.
+ * silently, so one bad variable yields one diagnostic instead of one per use. Likewise an
+ * expression the parser could not read (it stands in a placeholder and reports a syntax error)
+ * is not evaluated, so `a = 1 +` is one syntax error, not also an "Invalid operand".
  */
-import type { Diagnostic } from './diagnostics.js';
+import type { Diagnostic, Range } from './diagnostics.js';
 import type { Expr } from './hcl/ast.js';
 import type { Value, ValueObject } from './value.js';
 
@@ -32,8 +34,20 @@ export interface ExpressionLanguage {
 
 export class Evaluator {
   private readonly failed = new Set<string>();
+  private readonly syntaxErrors: Range[] = [];
 
   constructor(readonly lang: ExpressionLanguage) {}
+
+  /** Records where the parser reported errors: expressions spanning one are skipped. */
+  parseFailedAt(ranges: readonly Range[]): void {
+    this.syntaxErrors.push(...ranges);
+  }
+
+  private unparsed(expr: Expr): boolean {
+    const { filename, start, end } = expr.range;
+    // Inclusive at the end: a missing operand is a zero-width placeholder where the error starts.
+    return this.syntaxErrors.some((r) => r.filename === filename && r.start.offset >= start.offset && r.start.offset <= end.offset);
+  }
 
   /** Marks `root.name` (e.g. var.region) as failed: expressions using it are skipped. */
   fail(root: string, name: string): void {
@@ -46,7 +60,7 @@ export class Evaluator {
   }
 
   eval(expr: Expr, roots: ValueObject, opts: { allowEnv?: boolean } = {}): EvalResult & { skipped: boolean } {
-    if (this.dependsOnFailure(expr)) return { value: null, diagnostics: [], skipped: true };
+    if (this.dependsOnFailure(expr) || this.unparsed(expr)) return { value: null, diagnostics: [], skipped: true };
     return { ...this.lang.evaluate(expr, roots, { allowEnv: opts.allowEnv ?? false }), skipped: false };
   }
 }

@@ -1,6 +1,7 @@
 /**
- * `-only` / `-except`: pick build sources by name, with `*` globs, as Packer does. A source
- * matches as `TYPE.NAME`, `source.TYPE.NAME`, or `BUILD.TYPE.NAME` when the build has a name.
+ * `-only` / `-except`: pick build sources by name, with `*` globs, as Packer does. A build source
+ * is named `TYPE.NAME` (NAME being its build-local name, as Packer's `build.source` usage names
+ * it), and also `source.TYPE.NAME`, and `BUILD.TYPE.NAME` when the build has a name.
  * A pattern that matches nothing is an error: a typo there silently builds nothing otherwise.
  */
 import { error, type Diagnostic } from './diagnostics.js';
@@ -11,28 +12,43 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 
+/** The name shown for a build source: as Packer prints it, with the build's name in front. */
+function displayName(build: Build, bs: BuildSource): string {
+  const local = `${bs.source.type}.${bs.name}`;
+  return build.name ? `${build.name}.${local}` : local;
+}
+
 function namesOf(build: Build, bs: BuildSource): string[] {
   const local = `${bs.source.type}.${bs.name}`;
-  const names = [local, `source.${local}`, bs.ref, `source.${bs.ref}`];
+  const names = [local, `source.${local}`];
   if (build.name) names.push(`${build.name}.${local}`);
   return names;
 }
 
-export function applyBuildFilter(builds: Build[], filter: { only?: string[] | undefined; except?: string[] | undefined }): { builds: Build[]; diagnostics: Diagnostic[] } {
+export interface BuildFilter {
+  only?: string[] | undefined;
+  except?: string[] | undefined;
+}
+
+/**
+ * `unavailable` names build sources the template writes but that were left out of their builds
+ * because of an error already reported; a pattern matching only those is not reported again.
+ */
+export function applyBuildFilter(builds: Build[], filter: BuildFilter, unavailable: readonly string[] = []): { builds: Build[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const all = builds.flatMap((b) => b.sources.map((s) => ({ build: b, source: s, names: namesOf(b, s) })));
-  const shown = [...new Set(all.map((x) => x.names.at(-1)!.startsWith('source.') ? x.names[0]! : x.names.at(-1)!))];
+  const shown = [...new Set(all.map((x) => displayName(x.build, x.source)))];
+  const buildNames = new Set(builds.flatMap((b) => (b.name ? [b.name] : [])));
   const check = (flag: string, patterns: string[] | undefined) => {
     const res = (patterns ?? []).map((p) => ({ p, re: globToRegExp(p) }));
     for (const { p, re } of res) {
-      if (!all.some((x) => x.names.some((n) => re.test(n)))) {
-        diagnostics.push(
-          error('invalid-argument', `-${flag}=${p} matches no build source`, undefined, {
-            detail: all.length ? `Build sources: ${shown.join(', ')}.` : 'The template has no build sources.',
-            hint: didYouMean(p, all.flatMap((x) => x.names)),
-          }),
-        );
-      }
+      if (all.some((x) => x.names.some((n) => re.test(n))) || unavailable.some((n) => re.test(n))) continue;
+      diagnostics.push(
+        error('invalid-argument', `-${flag}=${p} matches no build source`, undefined, {
+          detail: all.length ? `Build sources: ${shown.join(', ')}.` : 'The template has no build sources.',
+          hint: buildNames.has(p) ? `Write -${flag}=${p}.* for every source of build "${p}".` : didYouMean(p, all.flatMap((x) => x.names)),
+        }),
+      );
     }
     return res.map((r) => r.re);
   };

@@ -97,8 +97,9 @@ export function loadTemplate(opts: LoadOptions, deps: LoadDeps): LoadResult {
   const byType = new Map<string, Block[]>();
   for (const file of files) {
     const shape = checkShape(file.body, TOP_LEVEL, undefined, 'the template');
-    for (const [name, attr] of shape.attributes) {
-      diagnostics.push(error('unknown-attribute', `Unexpected argument "${name}" at the top level`, attr.nameRange, { hint: 'Top-level values belong in a locals block: locals { ... }' }));
+    for (const item of file.body.items) {
+      if (item.kind !== 'Attribute') continue;
+      diagnostics.push(error('unknown-attribute', `Unexpected argument "${item.name}" at the top level`, item.nameRange, { hint: 'Top-level values belong in a locals block: locals { ... }' }));
     }
     diagnostics.push(...shape.diagnostics.filter((d) => d.code !== 'unknown-attribute'));
     for (const b of shape.blocks) byType.set(b.type, [...(byType.get(b.type) ?? []), b]);
@@ -106,6 +107,7 @@ export function loadTemplate(opts: LoadOptions, deps: LoadDeps): LoadResult {
   const blocks = (...types: string[]) => types.flatMap((t) => byType.get(t) ?? []).sort(byPosition);
 
   const ev = new Evaluator(deps.language);
+  ev.parseFailedAt(diagnostics.flatMap((d) => (d.severity === 'error' && d.range ? [d.range] : [])));
   const declared = declareVariables(blocks('variable', 'variables'), ev);
   diagnostics.push(...declared.diagnostics);
   const vars = resolveVariables({ decls: declared.decls, env: opts.env, autoVarFiles, varFiles, cliVars: opts.vars }, ev);
@@ -123,15 +125,17 @@ export function loadTemplate(opts: LoadOptions, deps: LoadDeps): LoadResult {
 
   const declaredSources = declareSources(blocks('source'), deps.components);
   diagnostics.push(...declaredSources.diagnostics);
+  const builds = decodeBuilds(blocks('build'), declaredSources.decls, deps.components, ev, roots);
+  diagnostics.push(...builds.diagnostics);
   const templateSources = [...declaredSources.decls.values()].flatMap((decl) => {
     if (!decl.spec) return [];
     const r = decodeSource(decl, decl.block.body, ev, roots, decl.name);
-    diagnostics.push(...r.diagnostics);
+    // As in Packer, a source block may be partial when builds complete it (`source
+    // "source.qemu.x" { parent = ... }`): a used source is checked as each build uses it, above.
+    if (!builds.used.has(decl.ref)) diagnostics.push(...r.diagnostics);
     return [toSource(decl, r.config)];
   });
-  const builds = decodeBuilds(blocks('build'), declaredSources.decls, deps.components, ev, roots);
-  diagnostics.push(...builds.diagnostics);
-  const filtered = applyBuildFilter(builds.builds, { only: opts.only, except: opts.except });
+  const filtered = applyBuildFilter(builds.builds, { only: opts.only, except: opts.except }, builds.unavailable);
   diagnostics.push(...filtered.diagnostics);
 
   const sensitive = [
@@ -159,9 +163,10 @@ function byPosition(a: Block, b: Block): number {
   return fa === fb ? a.range.start.offset - b.range.start.offset : fa < fb ? -1 : 1;
 }
 
-/** Every string inside a value (numbers and bools too, as text), for redaction. */
+/** Every string inside a value (numbers too, as text), for redaction. */
 function leafStrings(v: Value): string[] {
-  if (v === null) return [];
+  // A bool cannot be a secret worth hiding, and redacting "true" would garble all output.
+  if (v === null || typeof v === 'boolean') return [];
   if (Array.isArray(v)) return v.flatMap(leafStrings);
   if (typeof v === 'object') return Object.values(v).flatMap(leafStrings);
   const s = String(v);

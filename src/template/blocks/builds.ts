@@ -48,14 +48,22 @@ function withCommon(spec: ComponentSpec, common: BodySpec['attributes']): BodySp
   return { ...spec.body, attributes: { ...spec.body.attributes, ...common } };
 }
 
-export interface BuildFilter {
-  only?: string[];
-  except?: string[];
-}
-
 interface ComponentDecl {
   block: Block;
   spec?: BodySpec;
+}
+
+export interface DecodedBuilds {
+  builds: Build[];
+  /**
+   * Build sources written in a build but left out of it because of an error already reported
+   * (a source type bake lacks, an unknown source), named as -only/-except would name them, so
+   * the filter does not report them a second time as matching nothing.
+   */
+  unavailable: string[];
+  /** Refs (`TYPE.NAME`) of the sources some build uses. */
+  used: Set<string>;
+  diagnostics: Diagnostic[];
 }
 
 export function decodeBuilds(
@@ -64,14 +72,16 @@ export function decodeBuilds(
   registry: ComponentRegistry,
   ev: Evaluator,
   roots: ValueObject,
-): { builds: Build[]; diagnostics: Diagnostic[] } {
+): DecodedBuilds {
   const diagnostics: Diagnostic[] = [];
   const builds: Build[] = [];
+  const unavailable: string[] = [];
   for (const block of blocks) {
-    const b = decodeBuild(block, sourceDecls, registry, ev, roots, diagnostics);
+    const b = decodeBuild(block, sourceDecls, registry, ev, roots, diagnostics, unavailable);
     if (b) builds.push(b);
   }
-  return { builds, diagnostics };
+  const used = new Set(builds.flatMap((b) => b.sources.map((s) => s.ref)));
+  return { builds, unavailable, used, diagnostics };
 }
 
 function stringAttr(block: Block, name: string, shape: ReturnType<typeof checkShape>, ev: Evaluator, roots: ValueObject, diagnostics: Diagnostic[]): string | undefined {
@@ -93,6 +103,7 @@ function decodeBuild(
   ev: Evaluator,
   roots: ValueObject,
   diagnostics: Diagnostic[],
+  unavailable: string[],
 ): Build | undefined {
   const shape = checkShape(block.body, BUILD_SHAPE, block, 'build');
   diagnostics.push(...shape.diagnostics);
@@ -104,20 +115,27 @@ function decodeBuild(
 
   // Sources: the `sources` list, then nested `source` blocks (which may override settings).
   const uses: Array<{ decl: SourceDecl; override?: Block; range: Range }> = [];
+  const leftOut = (name: string) => unavailable.push(...(build.name ? [name, `${build.name}.${name}`] : [name]));
+  const use = (text: string, range: Range, override?: Block) => {
+    const decl = resolveRef(text, range, sourceDecls, diagnostics);
+    if (!decl) leftOut(text.replace(/^source\./, ''));
+    else if (!decl.spec) leftOut(decl.ref); // unsupported type: already reported at the source
+    else uses.push(override ? { decl, override, range } : { decl, range });
+  };
+  // Whether the build names any source at all, or the list could not be evaluated (reported).
+  let namesSources = shape.blocks.some((b) => b.type === 'source');
   const sourcesAttr = shape.attributes.get('sources');
   if (sourcesAttr) {
-    for (const { text, range } of sourceRefs(sourcesAttr.expr, ev, roots, diagnostics)) {
-      const decl = resolveRef(text, range, sourceDecls, diagnostics);
-      if (decl) uses.push({ decl, range });
-    }
+    const refs = sourceRefs(sourcesAttr.expr, ev, roots, diagnostics);
+    if (refs.unreadable || refs.refs.length > 0) namesSources = true;
+    for (const { text, range } of refs.refs) use(text, range);
   }
   const provisionerBlocks: Block[] = [];
   const postBlocks: Block[] = [];
   let errorCleanup: Block | undefined;
   for (const nested of shape.blocks) {
     if (nested.type === 'source') {
-      const decl = resolveRef(nested.labels[0]!.value, nested.labels[0]!.range, sourceDecls, diagnostics);
-      if (decl) uses.push({ decl, override: nested, range: nested.range });
+      use(nested.labels[0]!.value, nested.labels[0]!.range, nested);
     } else if (nested.type === 'provisioner') {
       provisionerBlocks.push(nested);
     } else if (nested.type === 'post-processor') {
@@ -130,8 +148,10 @@ function decodeBuild(
       errorCleanup = nested;
     }
   }
-  if (uses.length === 0 && !sourcesAttr && !shape.blocks.some((b) => b.type === 'source')) {
-    diagnostics.push(error('missing-attribute', 'A build needs at least one source', block.typeRange, { hint: 'Add sources = ["source.TYPE.NAME"] to the build.' }));
+  if (!namesSources) {
+    diagnostics.push(
+      error('missing-attribute', 'A build needs at least one source', sourcesAttr?.expr.range ?? block.typeRange, { hint: 'Add sources = ["source.TYPE.NAME"] to the build.' }),
+    );
   }
 
   const provisioners = provisionerBlocks.map((b) => componentDecl(b, 'provisioner', registry.provisioners, KNOWN_ELSEWHERE.provisioners, PROVISIONER_COMMON, diagnostics));
@@ -139,7 +159,6 @@ function decodeBuild(
 
   const localNames = new Set<string>();
   for (const use of uses) {
-    if (!use.decl.spec) continue; // unsupported type: already reported at the source
     let localName = use.decl.name;
     if (use.override) {
       const n = use.override.body.items.find((i) => i.kind === 'Attribute' && i.name === 'name');
@@ -159,7 +178,8 @@ function decodeBuild(
     const decoded = decodeSource(use.decl, body, ev, roots, localName);
     diagnostics.push(...decoded.diagnostics);
     const scope = { ...roots, source: { type: use.decl.type, name: localName } };
-    const matches = (list: string[]) => list.some((p) => p === key || p === `source.${key}` || p === use.decl.ref || p === `source.${use.decl.ref}`);
+    // As in Packer, a source used under another name is known by that name only.
+    const matches = (list: string[]) => list.some((p) => p === key || p === `source.${key}`);
     const applies = (c: { only?: string[]; except?: string[] }) => (!c.only || matches(c.only)) && (!c.except || !matches(c.except));
     build.sources.push({
       ref: use.decl.ref,
@@ -182,21 +202,30 @@ function decodeBuild(
     }
     return decodeComponent(d, ev, displayScope, diagnostics);
   };
-  build.provisioners = provisioners.flatMap((d) => display(d) ?? []);
-  build.postProcessors = posts.flatMap((d) => display(d) ?? []);
+  const shown = [...provisioners, ...posts].flatMap((decl) => {
+    const component = display(decl);
+    return component ? [{ decl, component }] : [];
+  });
+  build.provisioners = shown.filter((s) => provisioners.includes(s.decl)).map((s) => s.component);
+  build.postProcessors = shown.filter((s) => posts.includes(s.decl)).map((s) => s.component);
   if (errorCleanup) {
     const d = componentDecl(errorCleanup, 'provisioner', registry.provisioners, KNOWN_ELSEWHERE.provisioners, PROVISIONER_COMMON, diagnostics);
     const p = decodeComponent(d, ev, displayScope, diagnostics);
     if (p) build.errorCleanupProvisioner = p;
   }
-  checkOnlyExcept([...build.provisioners, ...build.postProcessors], build.sources, diagnostics);
+  checkOnlyExcept(shown, build.sources, diagnostics);
   return build;
 }
 
-/** The elements of `sources = [...]`, each with its own range when written as a tuple. */
-function sourceRefs(expr: Expr, ev: Evaluator, roots: ValueObject, diagnostics: Diagnostic[]): Array<{ text: string; range: Range }> {
+/**
+ * The elements of `sources = [...]`, each with its own range when written as a tuple;
+ * `unreadable` when some element could not be evaluated (already reported, or skipped because a
+ * variable it uses failed).
+ */
+function sourceRefs(expr: Expr, ev: Evaluator, roots: ValueObject, diagnostics: Diagnostic[]): { refs: Array<{ text: string; range: Range }>; unreadable: boolean } {
   const items = expr.kind === 'Tuple' ? expr.items : [expr];
   const out: Array<{ text: string; range: Range }> = [];
+  let unreadable = false;
   for (const item of items) {
     const traversal = traversalText(item);
     if (traversal !== undefined) {
@@ -205,14 +234,20 @@ function sourceRefs(expr: Expr, ev: Evaluator, roots: ValueObject, diagnostics: 
     }
     const r = ev.eval(item, roots);
     diagnostics.push(...r.diagnostics);
-    if (r.diagnostics.length > 0 || r.skipped) continue;
+    if (r.diagnostics.length > 0 || r.skipped) {
+      unreadable = true;
+      continue;
+    }
     const values = expr.kind === 'Tuple' ? [r.value] : Array.isArray(r.value) ? r.value : [r.value];
     for (const v of values) {
       if (typeof v === 'string') out.push({ text: v, range: item.range });
-      else diagnostics.push(error('type-mismatch', 'Invalid source reference', item.range, { detail: `A string like "source.qemu.base" is required, got ${JSON.stringify(v)}.` }));
+      else {
+        unreadable = true;
+        diagnostics.push(error('type-mismatch', 'Invalid source reference', item.range, { detail: `A string like "source.qemu.base" is required, got ${JSON.stringify(v)}.` }));
+      }
     }
   }
-  return out;
+  return { refs: out, unreadable };
 }
 
 /** `source.qemu.base` written without quotes, as a traversal. */
@@ -278,22 +313,36 @@ function decodeComponent(d: ComponentDecl, ev: Evaluator, scope: ValueObject, di
   return p;
 }
 
-/** only/except must name sources of this build (`TYPE.NAME`, or the build-local name). */
-function checkOnlyExcept(components: Array<Provisioner | PostProcessor>, sources: BuildSource[], diagnostics: Diagnostic[]): void {
-  if (sources.length === 0) return;
-  const names = sources.flatMap((s) => [`${s.source.type}.${s.name}`, s.ref]);
-  for (const c of components) {
-    for (const list of [c.only, c.except]) {
-      for (const n of list ?? []) {
+/**
+ * only/except must name sources of this build (`TYPE.NAME` with the build-local name, optionally
+ * prefixed `source.`), and, as in Packer, a component sets one of them, not both. Errors point at
+ * the only/except argument.
+ */
+function checkOnlyExcept(components: Array<{ decl: ComponentDecl; component: Provisioner | PostProcessor }>, sources: BuildSource[], diagnostics: Diagnostic[]): void {
+  const names = [...new Set(sources.map((s) => `${s.source.type}.${s.name}`))];
+  for (const { decl, component } of components) {
+    const attr = (name: string) => {
+      const a = decl.block.body.items.find((i) => i.kind === 'Attribute' && i.name === name);
+      return a?.kind === 'Attribute' ? a : undefined;
+    };
+    if (component.only && component.except) {
+      diagnostics.push(
+        error('invalid-value', 'Only one of "only" or "except" may be set', attr('except')?.nameRange ?? component.range, {
+          hint: '"only" lists the sources this runs for; "except" the ones it skips.',
+        }),
+      );
+    }
+    if (sources.length === 0) continue;
+    for (const key of ['only', 'except'] as const) {
+      for (const n of component[key] ?? []) {
         const bare = n.startsWith('source.') ? n.slice('source.'.length) : n;
-        if (!names.includes(bare)) {
-          diagnostics.push(
-            error('unknown-source', `"${n}" names no source of this build`, c.range, {
-              detail: `only and except take sources of the build: ${[...new Set(names)].join(', ')}.`,
-              hint: didYouMean(bare, names),
-            }),
-          );
-        }
+        if (names.includes(bare)) continue;
+        diagnostics.push(
+          error('unknown-source', `"${n}" names no source of this build`, attr(key)?.expr.range ?? component.range, {
+            detail: `only and except take sources of the build: ${names.join(', ')}.`,
+            hint: didYouMean(bare, names),
+          }),
+        );
       }
     }
   }

@@ -37,7 +37,7 @@ export function evaluateData(
     const key = `${type}.${name}`;
     const first = seen.get(key);
     if (first) {
-      diagnostics.push(error('duplicate-block', `Duplicate data source data.${key}`, block.typeRange, { detail: `It was first declared at line ${first.typeRange.start.line}.` }));
+      diagnostics.push(error('duplicate-block', `Duplicate data source data.${key}`, block.typeRange, { detail: `data.${key} was already declared at ${first.typeRange.filename}:${first.typeRange.start.line}.` }));
       continue;
     }
     seen.set(key, block);

@@ -79,8 +79,9 @@ export function evaluateLocals(blocks: readonly Block[], ev: Evaluator, roots: V
     if (d.sensitiveExpr) {
       const s = ev.eval(d.sensitiveExpr, scope);
       diagnostics.push(...s.diagnostics);
-      if (s.value === true) sensitiveNames.add(name);
-      else if (typeof s.value !== 'boolean' && s.diagnostics.length === 0) {
+      // Fail closed: a sensitive flag that is not plainly false (a typo, an error) hides the value.
+      if (s.value !== false) sensitiveNames.add(name);
+      if (typeof s.value !== 'boolean' && s.diagnostics.length === 0 && !s.skipped) {
         diagnostics.push(error('type-mismatch', 'Invalid value for "sensitive"', d.sensitiveExpr.range, { detail: 'true or false is required' }));
       }
     }
@@ -89,41 +90,77 @@ export function evaluateLocals(blocks: readonly Block[], ev: Evaluator, roots: V
 }
 
 /**
- * Topological order over `local.X` references. Locals in a cycle are reported and marked failed;
- * references to locals that do not exist are left for evaluation to report (with did-you-mean).
+ * Dependency order over `local.X` references. Each cycle (strictly: each strongly connected group
+ * of locals, so overlapping cycles such as a→b→a and a→c→a are one report naming a, b and c) is
+ * reported once and its members marked failed. References to locals that do not exist are left
+ * for evaluation to report (with did-you-mean).
  */
 function dependencyOrder(decls: Map<string, LocalDecl>, ev: Evaluator, diagnostics: Diagnostic[]): string[] {
   const deps = new Map<string, string[]>();
   for (const [name, d] of decls) {
     deps.set(name, [...new Set(ev.lang.references(d.expr).filter((r) => r.root === 'local' && r.name !== undefined && decls.has(r.name)).map((r) => r.name!))]);
   }
+  // Tarjan's algorithm: it emits each group after every group it depends on.
   const order: string[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  const inCycle = new Set<string>();
-
-  const visit = (name: string, path: string[]) => {
-    const st = state.get(name);
-    if (st === 'done') return;
-    if (st === 'visiting') {
-      const cycle = path.slice(path.indexOf(name));
-      if (cycle.some((n) => inCycle.has(n))) return;
-      cycle.forEach((n) => inCycle.add(n));
-      const first = decls.get(cycle[0]!)!;
-      diagnostics.push(
-        error('cycle', `Cycle between locals: ${[...cycle, name].map((n) => `local.${n}`).join(' → ')}`, first.range, {
-          detail: cycle.map((n) => `local.${n} is defined at ${decls.get(n)!.range.filename}:${decls.get(n)!.range.start.line}`).join('\n'),
-          hint: 'A local cannot depend on itself, directly or through other locals.',
-        }),
-      );
-      return;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const failed: string[] = [];
+  const connect = (name: string) => {
+    index.set(name, index.size);
+    low.set(name, index.get(name)!);
+    stack.push(name);
+    onStack.add(name);
+    for (const dep of deps.get(name)!) {
+      if (!index.has(dep)) {
+        connect(dep);
+        low.set(name, Math.min(low.get(name)!, low.get(dep)!));
+      } else if (onStack.has(dep)) {
+        low.set(name, Math.min(low.get(name)!, index.get(dep)!));
+      }
     }
-    state.set(name, 'visiting');
-    for (const dep of deps.get(name) ?? []) visit(dep, [...path, name]);
-    state.set(name, 'done');
-    order.push(name);
+    if (low.get(name) !== index.get(name)) return;
+    const group: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      group.push(member);
+    } while (member !== name);
+    if (group.length === 1 && !deps.get(name)!.includes(name)) order.push(name);
+    else {
+      diagnostics.push(cycleError(group, decls, deps));
+      failed.push(...group);
+    }
   };
-  for (const name of decls.keys()) visit(name, []);
-  for (const name of inCycle) ev.fail('local', name);
-  return order.filter((n) => !inCycle.has(n));
+  for (const name of decls.keys()) if (!index.has(name)) connect(name);
+  for (const name of failed) ev.fail('local', name);
+  return order;
 }
 
+function cycleError(group: string[], decls: Map<string, LocalDecl>, deps: Map<string, string[]>) {
+  const inGroup = new Set(group);
+  const members = [...decls.keys()].filter((n) => inGroup.has(n)); // declaration order
+  // The shortest loop through the first-declared member, for the summary.
+  const first = members[0]!;
+  const cameFrom = new Map<string, string>();
+  const queue = [first];
+  while (queue.length > 0 && !cameFrom.has(first)) {
+    const at = queue.shift()!;
+    for (const next of deps.get(at)!) {
+      if (!inGroup.has(next) || cameFrom.has(next)) continue;
+      cameFrom.set(next, at);
+      queue.push(next);
+    }
+  }
+  const loop = [first];
+  for (let at = cameFrom.get(first)!; at !== first; at = cameFrom.get(at)!) loop.splice(1, 0, at);
+  const where = (n: string) => `${decls.get(n)!.range.filename}:${decls.get(n)!.range.start.line}`;
+  return error('cycle', `Cycle between locals: ${[...loop, first].map((n) => `local.${n}`).join(' → ')}`, decls.get(first)!.range, {
+    detail: members
+      .map((n) => `local.${n} (${where(n)}) refers to ${deps.get(n)!.filter((d) => inGroup.has(d)).map((d) => `local.${d}`).join(', ')}`)
+      .join('\n'),
+    hint: 'A local cannot depend on itself, directly or through other locals.',
+  });
+}

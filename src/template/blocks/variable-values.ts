@@ -2,7 +2,9 @@
  * Variable values, lowest to highest precedence: default < BAKE_VAR_x / PKR_VAR_x environment <
  * *.auto.pkrvars.hcl < --var-file (in the order given) < --var (in the order given). Then type
  * conversion and `validation` blocks. Values from the command line or environment are strings;
- * for a variable whose type is not string they are parsed as HCL expressions, as Packer does.
+ * how they are read depends on the variable's type, as in Packer (see readsTextLiterally). As in
+ * Packer, a variable without a `type` takes the type of its default when that is a string, number
+ * or bool: `variable "n" { default = 2 }` with `--var n=3` is the number 3, not the string "3".
  */
 import { error, warning, type Diagnostic, type Range } from '../diagnostics.js';
 import type { Evaluator } from '../evaluator.js';
@@ -116,13 +118,14 @@ export function resolveVariables(input: ResolveInput, ev: Evaluator): ResolveRes
       failed = true;
     }
 
-    if (!failed && decl.type !== undefined && cand && value !== null) {
-      const c = ev.lang.convert(value, decl.type);
+    const target = conversionType(decl, ev);
+    if (!failed && target && cand && value !== null) {
+      const c = ev.lang.convert(value, target.type);
       if (c.ok) value = c.value;
       else {
         diagnostics.push(
           error('type-mismatch', `Invalid value for variable "${decl.name}"`, cand.range ?? decl.range, {
-            detail: `The value from ${cand.origin} does not match the variable's type ${ev.lang.typeString(decl.type)}: ${c.message}.`,
+            detail: `The value from ${cand.origin} does not match ${target.label}: ${c.message}.`,
           }),
         );
         failed = true;
@@ -140,26 +143,60 @@ export function resolveVariables(input: ResolveInput, ev: Evaluator): ResolveRes
   return { variables, values, diagnostics };
 }
 
-function isStringTyped(decl: VariableDecl, ev: Evaluator): boolean {
-  return decl.type === undefined || ev.lang.typeString(decl.type) === 'string';
+/** A primitive default's type keyword: what Packer gives a variable declared without `type`. */
+function defaultKind(decl: VariableDecl): 'string' | 'number' | 'bool' | 'collection' | undefined {
+  if (decl.type !== undefined || !decl.hasDefault || decl.default === null) return undefined;
+  const v = decl.default;
+  return typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'bool' : 'collection';
+}
+
+/** The type values are converted to, and how to name it in messages; undefined converts nothing. */
+function conversionType(decl: VariableDecl, ev: Evaluator): { type: unknown; label: string } | undefined {
+  if (decl.type !== undefined) return { type: decl.type, label: `the variable's type ${ev.lang.typeString(decl.type)}` };
+  const kind = defaultKind(decl);
+  // A collection default's inferred type is a tuple or object of that exact shape in Packer,
+  // which would reject a list of another length; bake infers only primitive types.
+  if (kind === undefined || kind === 'collection') return undefined;
+  // The engine sees types only through the expression language, so the keyword is parsed.
+  const type = ev.lang.parseType(ev.lang.parseExpression(kind, kind).expr).type;
+  return { type, label: `the type of its default, ${kind}` };
+}
+
+/**
+ * Packer's rule (expressionFromVariableDefinition): for a string, number or `any` variable, or one
+ * with no type, the text is the value (converted to the type afterwards, so `--var n=abc` is "a
+ * number is required", not a parse error); for bool and collection types it is parsed as HCL.
+ */
+function readsTextLiterally(decl: VariableDecl, ev: Evaluator): boolean {
+  if (decl.type === undefined) {
+    const kind = defaultKind(decl);
+    return kind !== 'bool' && kind !== 'collection';
+  }
+  return ['string', 'number', 'any'].includes(ev.lang.typeString(decl.type));
+}
+
+function expectedType(decl: VariableDecl, ev: Evaluator): string {
+  if (decl.type !== undefined) return ev.lang.typeString(decl.type);
+  return defaultKind(decl) === 'bool' ? 'bool' : Array.isArray(decl.default) ? 'list' : 'map';
 }
 
 function candidateValue(cand: Candidate, decl: VariableDecl, ev: Evaluator): { value: Value; failed: boolean; diagnostics: Diagnostic[] } {
   if (cand.text !== undefined) {
-    if (isStringTyped(decl, ev)) return { value: cand.text, failed: false, diagnostics: [] };
+    if (readsTextLiterally(decl, ev)) return { value: cand.text, failed: false, diagnostics: [] };
     const parsed = ev.lang.parseExpression(cand.text, cand.origin);
-    if (parsed.diagnostics.length > 0) {
-      return {
-        value: null,
-        failed: true,
-        diagnostics: [
-          error('invalid-value', `Invalid value for variable "${decl.name}" from ${cand.origin}`, undefined, {
-            detail: `A ${ev.lang.typeString(decl.type)} value is expected, written as in HCL: ${parsed.diagnostics[0]!.summary}.`,
-          }),
-        ],
-      };
-    }
-    cand.expr = parsed.expr;
+    // The text has no file to point into, so problems are reported against the flag or variable.
+    const invalid = (problem: Diagnostic) => {
+      const expected = expectedType(decl, ev);
+      const d = error('invalid-value', `Invalid value for variable "${decl.name}" from ${cand.origin}`, undefined, {
+        detail: `A ${expected} value is expected, written as in HCL: ${problem.summary}${problem.detail ? ` (${problem.detail.replace(/\.$/, '')})` : ''}.`,
+      });
+      if (expected !== 'bool') d.hint = `Strings inside the value need quotes, and the shell needs the whole flag quoted: --var '${decl.name}=["a", "b"]'.`;
+      return { value: null, failed: true, diagnostics: [d] };
+    };
+    if (parsed.diagnostics.length > 0) return invalid(parsed.diagnostics[0]!);
+    const r = ev.eval(parsed.expr, {});
+    if (r.diagnostics.length > 0) return invalid(r.diagnostics[0]!);
+    return { value: r.value, failed: false, diagnostics: [] };
   }
   const r = ev.eval(cand.expr!, {});
   return { value: r.value, failed: r.diagnostics.length > 0, diagnostics: r.diagnostics };
@@ -169,7 +206,8 @@ function candidateValue(cand: Candidate, decl: VariableDecl, ev: Evaluator): { v
 function validate(decl: VariableDecl, value: Value, cand: Candidate | undefined, ev: Evaluator, diagnostics: Diagnostic[]): boolean {
   for (const v of decl.validations) {
     // Packer lets a condition refer to its own variable only.
-    const r = ev.eval(v.condition, { var: { [decl.name]: value } });
+    const scope = { var: { [decl.name]: value } };
+    const r = ev.eval(v.condition, scope);
     if (r.diagnostics.length > 0) {
       diagnostics.push(...r.diagnostics);
       return false;
@@ -181,7 +219,8 @@ function validate(decl: VariableDecl, value: Value, cand: Candidate | undefined,
     if (r.value) continue;
     let message = 'The value failed this validation.';
     if (v.errorMessage) {
-      const m = ev.eval(v.errorMessage, {});
+      // Like the condition, the message may refer to the variable (`"${var.x} is not a version"`).
+      const m = ev.eval(v.errorMessage, scope);
       if (typeof m.value === 'string') message = m.value;
     }
     diagnostics.push(

@@ -114,8 +114,10 @@ export function declareVariables(blocks: readonly Block[], ev: Evaluator): { dec
         else if (r.diagnostics.length === 0) diagnostics.push(error('type-mismatch', 'Invalid value for "description"', a.expr.range, { detail: 'a string is required' }));
       } else if (typeof r.value === 'boolean') {
         decl.sensitive = r.value;
-      } else if (r.diagnostics.length === 0) {
-        diagnostics.push(error('type-mismatch', 'Invalid value for "sensitive"', a.expr.range, { detail: 'true or false is required' }));
+      } else {
+        // Fail closed: a sensitive flag that does not evaluate to a bool still hides the value.
+        decl.sensitive = true;
+        if (r.diagnostics.length === 0) diagnostics.push(error('type-mismatch', 'Invalid value for "sensitive"', a.expr.range, { detail: 'true or false is required' }));
       }
     }
     for (const vb of shape.blocks) {

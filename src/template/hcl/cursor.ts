@@ -19,7 +19,6 @@ export interface Snapshot {
   i: number;
   diags: number;
   recovering: boolean;
-  log: number;
 }
 
 /** Codes that describe one malformed spot; a second one in the same line or item is noise. */
@@ -33,33 +32,45 @@ export class Cursor {
   /** Counts every error, reported or suppressed, so callers can tell whether a part failed. */
   failures = 0;
   private newlines: boolean[] = [true];
-  /** Lines with an error, and the order they were added in so a rewind can take them back. */
+  /** How many diagnostics start on each line, to leave a line with an error alone. */
   private readonly errorLines = new Map<number, number>();
-  private readonly errorLineLog: number[] = [];
 
   constructor(
     readonly toks: Token[],
     readonly diags: Diagnostic[],
     readonly filename: string,
   ) {
-    for (const d of diags) if (d.range) this.markErrorLine(d.range.start.line);
+    for (const d of diags) this.countLine(d, 1);
   }
 
   /** Forgets everything parsed since `snapshot()`, so a part can be parsed again differently. */
   snapshot(): Snapshot {
-    return { i: this.i, diags: this.diags.length, recovering: this.recovering, log: this.errorLineLog.length };
+    return { i: this.i, diags: this.diags.length, recovering: this.recovering };
   }
 
+  /**
+   * Rewinds to `s`, and then back over any line breaks before it: a construct that gives up
+   * must leave the enclosing argument looking at its line end.
+   */
   restore(s: Snapshot): void {
     this.i = s.i;
-    this.diags.length = s.diags;
+    this.backOverNewlines();
+    while (this.diags.length > s.diags) this.countLine(this.diags.pop()!, -1);
     this.recovering = s.recovering;
-    while (this.errorLineLog.length > s.log) {
-      const line = this.errorLineLog.pop()!;
-      const n = this.errorLines.get(line)! - 1;
-      if (n === 0) this.errorLines.delete(line);
-      else this.errorLines.set(line, n);
+  }
+
+  /** Drops the diagnostics reported since diagnostic number `since` that start at or after `offset`. */
+  dropDiagnosticsFrom(since: number, offset: number): void {
+    const kept: Diagnostic[] = [];
+    for (const d of this.diags.splice(since)) {
+      if ((d.range?.start.offset ?? -1) >= offset) this.countLine(d, -1);
+      else kept.push(d);
     }
+    this.diags.push(...kept);
+  }
+
+  backOverNewlines(): void {
+    while (this.i > 0 && this.toks[this.i - 1]!.kind === 'Newline') this.i--;
   }
 
   get newlinesMatter(): boolean {
@@ -160,14 +171,18 @@ export class Cursor {
       }
       this.recovering = true;
     }
-    this.diags.push(error(code, summary, range, extra));
-    this.markErrorLine(range.start.line);
+    const d = error(code, summary, range, extra);
+    this.diags.push(d);
+    this.countLine(d, 1);
     return true;
   }
 
-  private markErrorLine(line: number): void {
-    this.errorLines.set(line, (this.errorLines.get(line) ?? 0) + 1);
-    this.errorLineLog.push(line);
+  private countLine(d: Diagnostic, delta: number): void {
+    if (d.range === undefined) return;
+    const line = d.range.start.line;
+    const n = (this.errorLines.get(line) ?? 0) + delta;
+    if (n > 0) this.errorLines.set(line, n);
+    else this.errorLines.delete(line);
   }
 
   range(start: Pos, end: Pos): Range {
@@ -180,7 +195,7 @@ export class Cursor {
   }
 }
 
-/** How a token reads in a message: `"foo"`, `"="`, `a line break`, `the end of the file`. */
+/** How a token reads in a message: `"foo"`, `"="`, `a string`, `the end of the file`. */
 export function describe(tok: Token): string {
   switch (tok.kind) {
     case 'EOF':
@@ -188,16 +203,19 @@ export function describe(tok: Token): string {
     case 'Newline':
       return 'a line break';
     case 'OQuote':
+    case 'TemplateAbort':
       return 'a string';
     case 'OHeredoc':
       return 'a heredoc';
     case 'Number':
       return `the number ${tok.raw}`;
-    case 'Ident':
-      return `"${tok.raw}"`;
-    case 'TemplateAbort':
-      return 'an unterminated string';
     default:
       return `"${tok.raw}"`;
   }
+}
+
+/** `Unexpected string`, `Unexpected "="`, `Unexpected end of file`. */
+export function unexpected(tok: Token): string {
+  const d = describe(tok);
+  return `Unexpected ${d.replace(/^(a|the) /, '')}`;
 }

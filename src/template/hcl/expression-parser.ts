@@ -4,7 +4,7 @@
  * postfix traversals and splats, and the bracketed constructors.
  *
  * Nothing here throws: a malformed expression is reported once and replaced by a `null`
- * literal, and each bracketed construct recovers at its own closing bracket.
+ * literal, and each bracketed construct recovers at its own closing bracket (recovery.ts).
  */
 import {
   SPLAT_ITEM,
@@ -18,7 +18,8 @@ import {
   type TupleExpr,
   type VariableExpr,
 } from './ast.js';
-import { Cursor, MAX_CHAIN, MAX_NESTING, describe, type Snapshot } from './cursor.js';
+import { Cursor, MAX_CHAIN, MAX_NESTING, describe } from './cursor.js';
+import { CLOSERS, closerMissing, opening, tooDeep, tooLong, trouble, type Open } from './recovery.js';
 import { parseHeredoc, parseQuoted } from './template-parser.js';
 import type { Token, TokenKind } from './token.js';
 
@@ -39,8 +40,6 @@ const BINARY: Partial<Record<TokenKind, readonly [number, BinaryOp]>> = {
 };
 const TOP_PRECEDENCE = 6;
 
-const OPENERS: ReadonlySet<TokenKind> = new Set(['OParen', 'OBrack', 'OBrace', 'OQuote', 'OHeredoc', 'TemplateInterp', 'TemplateControl']);
-const CLOSERS: ReadonlySet<TokenKind> = new Set(['CParen', 'CBrack', 'CBrace', 'CQuote', 'CHeredoc', 'TemplateSeqEnd', 'TemplateAbort']);
 
 export function parseExpr(c: Cursor): Expr {
   if (c.depth >= MAX_NESTING) return tooDeep(c);
@@ -214,24 +213,23 @@ function parseTerm(c: Cursor): Expr {
 }
 
 function parseParen(c: Cursor): ParenExpr {
-  const openIdx = c.peekIndex();
+  const o = opening(c, 'parenthesis', 'CParen');
   const open = c.next();
   c.pushNewlines(false);
   const expr = parseExpr(c);
-  if (!c.eat('CParen') && trouble(c, open, openIdx, undefined, 'parenthesis', 'CParen', '")"')) c.eat('CParen');
+  if (!c.eat('CParen') && trouble(c, o, '")"')) c.eat('CParen');
   c.popNewlines();
   return { kind: 'Paren', expr, range: c.range(open.range.start, c.prevEnd()) };
 }
 
 function parseCall(c: Cursor, name: Token): CallExpr {
-  const openIdx = c.peekIndex();
-  const open = c.next();
+  const o = opening(c, `call to ${name.raw}()`, 'CParen');
+  c.next();
   c.pushNewlines(false);
   const args: Expr[] = [];
   let expandFinal = false;
   for (;;) {
     if (c.eat('CParen')) break;
-    const item = itemStart(c);
     args.push(parseExpr(c));
     if (c.at('Ellipsis')) {
       c.next();
@@ -241,12 +239,12 @@ function parseCall(c: Cursor, name: Token): CallExpr {
       c.error('syntax', 'The "..." expansion must come after the last argument', t.range, {
         detail: `Found ${describe(t)} after "..."; only the final argument of ${name.raw}() can be expanded.`,
       });
-      if (trouble(c, open, openIdx, item, 'call', 'CParen', '")"', true)) c.eat('CParen');
+      if (trouble(c, o, '")"', true)) c.eat('CParen');
       break;
     }
     if (c.eat('Comma')) continue;
     if (c.eat('CParen')) break;
-    if (trouble(c, open, openIdx, item, `call to ${name.raw}()`, 'CParen', '"," or ")"')) c.eat('CParen');
+    if (trouble(c, o, '"," or ")"')) c.eat('CParen');
     break;
   }
   c.popNewlines();
@@ -261,19 +259,18 @@ function parseCall(c: Cursor, name: Token): CallExpr {
 }
 
 function parseTuple(c: Cursor): TupleExpr | ForExpr {
-  const openIdx = c.peekIndex();
+  const o = opening(c, 'list', 'CBrack');
   const open = c.next();
   c.pushNewlines(false);
   try {
-    if (isForStart(c)) return parseFor(c, open, openIdx, 'CBrack');
+    if (isForStart(c)) return parseFor(c, { ...o, what: 'list "for" expression' });
     const items: Expr[] = [];
     for (;;) {
       if (c.eat('CBrack')) break;
-      const item = itemStart(c);
       items.push(parseExpr(c));
       if (c.eat('Comma')) continue;
       if (c.eat('CBrack')) break;
-      if (trouble(c, open, openIdx, item, 'list', 'CBrack', '"," or "]"')) c.eat('CBrack');
+      if (trouble(c, o, '"," or "]"')) c.eat('CBrack');
       break;
     }
     return { kind: 'Tuple', items, range: c.range(open.range.start, c.prevEnd()) };
@@ -283,7 +280,7 @@ function parseTuple(c: Cursor): TupleExpr | ForExpr {
 }
 
 function parseObject(c: Cursor): ObjectExpr | ForExpr {
-  const openIdx = c.peekIndex();
+  const o = opening(c, 'object', 'CBrace');
   const open = c.next();
   c.pushNewlines(true);
   try {
@@ -291,7 +288,7 @@ function parseObject(c: Cursor): ObjectExpr | ForExpr {
     if (isForStart(c)) {
       c.pushNewlines(false);
       try {
-        return parseFor(c, open, openIdx, 'CBrace');
+        return parseFor(c, { ...o, what: 'object "for" expression' });
       } finally {
         c.popNewlines();
       }
@@ -302,23 +299,18 @@ function parseObject(c: Cursor): ObjectExpr | ForExpr {
       if (c.eat('CBrace')) break;
       const t = c.peek();
       if (t.kind === 'EOF' || t.kind === 'TemplateAbort' || CLOSERS.has(t.kind)) {
-        if (trouble(c, open, openIdx, undefined, 'object', 'CBrace', '"}"')) c.eat('CBrace');
+        if (trouble(c, o, '"}"', false, o.idx + 1, true)) c.eat('CBrace');
         break;
       }
-      const start = itemStart(c);
       const failures = c.failures;
       const item = parseObjectItem(c);
-      if (c.failures > failures && resemblesNextItem(c, openIdx, start.idx)) {
-        // The "item" is really the next argument or block of the enclosing body: the object's
-        // closing brace is missing before it.
-        c.restore(start.snap);
-        unclosed(c, open, 'object', '"}"', c.peek());
-        break;
-      }
+      if (c.failures > failures && closerMissing(c, o, o.idx + 1, c.peekIndex(), true)) break;
       items.push(item);
       if (c.eat('Comma') || c.at('Newline')) continue;
       if (c.eat('CBrace')) break;
-      if (trouble(c, open, openIdx, start, 'object', 'CBrace', 'a comma, a line break or "}"')) c.eat('CBrace');
+      // Junk right after a good item is just junk, unless the file ends here.
+      const atEnd = c.at('EOF');
+      if (trouble(c, o, 'a comma, a line break or "}"', false, atEnd ? o.idx + 1 : c.peekIndex(), atEnd)) c.eat('CBrace');
       break;
     }
     return { kind: 'Object', items, range: c.range(open.range.start, c.prevEnd()) };
@@ -348,17 +340,16 @@ function isForStart(c: Cursor): boolean {
 }
 
 /** `for k, v in coll : ...` up to and including the closing bracket. Newlines are off. */
-function parseFor(c: Cursor, open: Token, openIdx: number, closer: 'CBrack' | 'CBrace'): ForExpr {
+function parseFor(c: Cursor, o: Open): ForExpr {
   c.next(); // for
-  const isObject = closer === 'CBrace';
-  const what = isObject ? 'object "for" expression' : 'list "for" expression';
-  const closeText = isObject ? '"}"' : '"]"';
+  const isObject = o.closer === 'CBrace';
+  const open = o.tok;
   let keyVar: string | undefined;
   let valueVar = '';
   const bail = (expected: string): ForExpr => {
     const t = c.peek();
-    c.error('syntax', `Invalid ${what}`, t.range, { detail: `Expected ${expected}, found ${describe(t)}.` });
-    if (trouble(c, open, openIdx, undefined, what, closer, closeText, true)) c.eat(closer);
+    c.error('syntax', `Invalid ${o.what}`, t.range, { detail: `Expected ${expected}, found ${describe(t)}.` });
+    if (trouble(c, o, '', true)) c.eat(o.closer);
     const placeholder = c.placeholder(t);
     return { kind: 'For', valueVar, collection: placeholder, valueExpr: placeholder, group: false, range: c.range(open.range.start, c.prevEnd()) };
   };
@@ -391,147 +382,10 @@ function parseFor(c: Cursor, open: Token, openIdx: number, closer: 'CBrack' | 'C
     c.next();
     cond = parseExpr(c);
   }
-  if (!c.eat(closer)) {
-    if (trouble(c, open, openIdx, undefined, what, closer, closeText)) c.eat(closer);
-  }
+  if (!c.eat(o.closer) && trouble(c, o, isObject ? '"}"' : '"]"')) c.eat(o.closer);
   const node: ForExpr = { kind: 'For', valueVar, collection, valueExpr, group, range: c.range(open.range.start, c.prevEnd()) };
   if (keyVar !== undefined) node.keyVar = keyVar;
   if (keyExpr !== undefined) node.keyExpr = keyExpr;
   if (cond !== undefined) node.cond = cond;
   return node;
-}
-
-// ---- recovery ----
-
-/** Where an item of a bracketed construct started, to go back there if it was not an item. */
-interface ItemStart {
-  idx: number;
-  snap: Snapshot;
-}
-
-function itemStart(c: Cursor): ItemStart {
-  return { idx: c.peekIndex(), snap: c.snapshot() };
-}
-
-/**
- * The next token inside a bracketed construct is neither a separator nor its closer. Decides
- * between "the closer is missing" (the trouble starts a new line, back at or left of the
- * construct's indentation, and looks like the next argument or block) and "something is wrong
- * inside", which is reported and skipped up to the closer. Returns true if the caller should
- * now consume the closer (it is next).
- */
-function trouble(
-  c: Cursor,
-  open: Token,
-  openIdx: number,
-  item: ItemStart | undefined,
-  what: string,
-  closer: TokenKind,
-  expected: string,
-  alreadyReported = false,
-): boolean {
-  const j = c.peekIndex();
-  const t = c.toks[j]!;
-  if (t.kind === 'TemplateAbort') return false;
-  const indent = c.lineIndent(openIdx);
-  if (item !== undefined && item.idx !== j && resemblesNextItem(c, openIdx, item.idx)) {
-    c.restore(item.snap);
-    unclosed(c, open, what, closerText(closer), c.toks[item.idx]!);
-    return false;
-  }
-  if (t.kind === 'EOF' || (c.startsLine(j) && t.range.start.column <= indent && c.looksLikeItemStart(j))) {
-    unclosed(c, open, what, closerText(closer), t);
-    return false;
-  }
-  if (!alreadyReported) {
-    c.error('syntax', `Expected ${expected}`, t.range, {
-      detail: `Found ${describe(t)} in the ${what} that starts at line ${open.range.start.line}, column ${open.range.start.column}.`,
-    });
-  }
-  skipToCloser(c, closer, indent);
-  return c.at(closer);
-}
-
-function resemblesNextItem(c: Cursor, openIdx: number, itemIdx: number): boolean {
-  const t = c.toks[itemIdx]!;
-  return (
-    c.startsLine(itemIdx) &&
-    t.range.start.line > c.toks[openIdx]!.range.start.line &&
-    t.range.start.column <= c.lineIndent(openIdx) &&
-    c.looksLikeItemStart(itemIdx) &&
-    // `}` can legitimately close an object at any indentation.
-    t.kind !== 'CBrace'
-  );
-}
-
-function unclosed(c: Cursor, open: Token, what: string, closer: string, at: Token): void {
-  const where = at.kind === 'EOF' ? 'the end of the file' : `line ${at.range.start.line}`;
-  c.error('unclosed-brace', `Missing ${closer} to close the ${what}`, open.range, {
-    detail: `The ${what} that starts here is still open at ${where}.`,
-    hint: `Add ${closer} where the ${what} should end.`,
-  });
-  c.recovering = true;
-}
-
-function closerText(kind: TokenKind): string {
-  return kind === 'CParen' ? '")"' : kind === 'CBrack' ? '"]"' : '"}"';
-}
-
-/**
- * Skips to this construct's closer (left unconsumed), over nested brackets. Stops early at a
- * closer of an enclosing construct, at the end of the file, or at a line that starts back at
- * the construct's indentation with what looks like the next argument.
- */
-function skipToCloser(c: Cursor, closer: TokenKind, indent: number): void {
-  let depth = 0;
-  for (;;) {
-    const j = c.i;
-    const t = c.toks[j]!;
-    if (t.kind === 'EOF') return;
-    if (depth === 0) {
-      if (t.kind === closer || CLOSERS.has(t.kind)) return;
-      if (c.startsLine(j) && t.range.start.column <= indent && c.looksLikeItemStart(j)) return;
-    }
-    if (OPENERS.has(t.kind)) depth++;
-    else if (CLOSERS.has(t.kind)) depth--;
-    c.i++;
-  }
-}
-
-function tooDeep(c: Cursor): Expr {
-  const t = c.peek();
-  c.error('nesting-too-deep', 'Expression nests too deeply', t.range, {
-    detail: `Expressions can nest at most ${MAX_NESTING} levels deep.`,
-    hint: 'Split the expression up, for example with locals.',
-  });
-  c.recovering = true;
-  skipExpression(c);
-  return c.placeholder(t);
-}
-
-function tooLong(c: Cursor, sofar: Expr): Expr {
-  const t = c.peek();
-  c.error('nesting-too-deep', 'Expression is too long', t.range, {
-    detail: `A chain of operators or attribute accesses can have at most ${MAX_CHAIN} steps.`,
-    hint: 'Split the expression up, for example with locals.',
-  });
-  c.recovering = true;
-  skipExpression(c);
-  return sofar;
-}
-
-/** Skips the rest of the current expression without recursing: up to a separator or closer. */
-function skipExpression(c: Cursor): void {
-  let depth = 0;
-  for (;;) {
-    const t = c.toks[c.i]!;
-    if (t.kind === 'EOF') return;
-    if (depth === 0) {
-      if (CLOSERS.has(t.kind) || t.kind === 'Comma') return;
-      if (t.kind === 'Newline' && c.newlinesMatter) return;
-    }
-    if (OPENERS.has(t.kind)) depth++;
-    else if (CLOSERS.has(t.kind)) depth--;
-    c.i++;
-  }
 }

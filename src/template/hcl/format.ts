@@ -12,7 +12,7 @@
  *   inside `${ }` (hclwrite turns `${ a }` into `${a}`);
  * - the file ends with exactly one line end (no trailing blank lines), and a file with nothing
  *   but whitespace becomes empty;
- * - trailing blanks after a `#` or `//` comment are removed;
+ * - trailing blanks after a `#` or `//` comment or a closing heredoc marker are removed;
  * - `1 .5` (an index into the number 1) keeps its space instead of becoming the number `1.5`.
  *
  * Line ends are kept as written, as hclwrite does: a CRLF file stays CRLF. Turning CRLF into LF

@@ -10,9 +10,11 @@
  * TemplateAbort token so the parser knows), bad characters become Invalid tokens. Every
  * character of the input ends up in exactly one token.
  */
-import { error, type Diagnostic } from '../diagnostics.js';
+import { error, type Diagnostic, type Pos, type Range } from '../diagnostics.js';
 import { isDigit, isIdentContinue, isIdentStart } from './chars.js';
 import { decodeEscape } from './escapes.js';
+import { describeChar, invalidHint } from './invalid-character.js';
+import { copyEntry, expressionContinues, type Checkpoint, type Entry } from './lexer-modes.js';
 import { LineIndex } from './line-index.js';
 import type { Token, TokenKind } from './token.js';
 
@@ -23,44 +25,19 @@ export interface LexResult {
   diagnostics: Diagnostic[];
 }
 
+export interface LexOptions {
+  /**
+   * Emit Whitespace tokens (default true). The parser does without them, and on large files
+   * not allocating them is a third of the work; without them the token texts no longer join up
+   * to the input.
+   */
+  whitespace?: boolean;
+}
+
 /** `config`: a whole .hcl file; `template`: a bare template, as read by templatefile(). */
-export function lex(text: string, filename: string, mode: LexMode = 'config'): LexResult {
-  return new Lexer(text, filename, mode === 'template').run();
+export function lex(text: string, filename: string, mode: LexMode = 'config', options: LexOptions = {}): LexResult {
+  return new Lexer(text, filename, mode === 'template', options.whitespace ?? true).run();
 }
-
-type Entry =
-  | { kind: 'quoted'; start: number; checkpoint?: Checkpoint }
-  | { kind: 'heredoc'; start: number; headerEnd: number; marker: string; atLineStart: boolean }
-  | { kind: 'bare' }
-  /** `${` or `%{`; parens counts open `(`/`[` so a line break inside them is plausible. */
-  | { kind: 'interp'; start: number; control: boolean; parens: number }
-  | { kind: 'brace' };
-
-/**
- * Where to resume if a quoted string that went on past a line end turns out to be unterminated:
- * the state just before the first line end inside it.
- */
-interface Checkpoint {
-  pos: number;
-  tokens: number;
-  diags: number;
-  lastSig: TokenKind | undefined;
-  /** Copies of the stack entries below and from the quoted string. */
-  below: Entry[];
-  from: Entry[];
-}
-
-/**
- * A line end inside `${ }` of a quoted string is legal HCL but is far more often a missing `}` or
- * `"`. The interpolation goes on only when the expression plainly continues: the line ends with
- * an operator, or the next line starts with one (or with the closing `}`).
- */
-const CONTINUES_AFTER = new Set<TokenKind>([
-  'TemplateInterp', 'TemplateControl', 'Plus', 'Minus', 'Star', 'Slash', 'Percent', 'Bang', 'EqualEqual',
-  'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual', 'And', 'Or', 'Question', 'Colon', 'Comma',
-  'Dot', 'FatArrow', 'Equal', 'OParen', 'OBrack', 'OBrace',
-]);
-const CONTINUES_BEFORE = new Set('}~?:.[+-*/%=!<>&|');
 
 /** After this many re-lexes for unterminated strings, line ends end quoted strings outright. */
 const MAX_RETRIES = 8;
@@ -69,6 +46,8 @@ const SINGLE: Record<string, TokenKind> = {
   ',': 'Comma', ':': 'Colon', '?': 'Question', '+': 'Plus', '-': 'Minus', '*': 'Star', '%': 'Percent',
   '(': 'OParen', ')': 'CParen', '[': 'OBrack', ']': 'CBrack',
 };
+
+type Extra = Pick<Token, 'value' | 'strip' | 'heredoc' | 'closes'>;
 
 class Lexer {
   private readonly tokens: Token[] = [];
@@ -83,6 +62,7 @@ class Lexer {
     private readonly text: string,
     private readonly filename: string,
     private readonly bare: boolean,
+    private readonly whitespace: boolean,
   ) {
     this.lines = new LineIndex(text);
   }
@@ -281,12 +261,10 @@ class Lexer {
 
   private interpContinues(top: Extract<Entry, { kind: 'interp' }>): boolean {
     if (this.retries >= MAX_RETRIES) return false;
-    if (top.parens > 0) return true;
-    if (this.lastSig !== undefined && CONTINUES_AFTER.has(this.lastSig)) return true;
-    const text = this.text;
-    let p = this.pos;
-    while (p < text.length && (text[p] === ' ' || text[p] === '\t' || text[p] === '\n' || text[p] === '\r')) p++;
-    return p < text.length && CONTINUES_BEFORE.has(text[p]!);
+    // A directive (`%{for k, v\n in x}`) has keywords to go on with, so a line break inside one
+    // is judged only at the end of the file, by the retry.
+    if (top.parens > 0 || top.control) return true;
+    return expressionContinues(this.lastSig, this.text, this.pos);
   }
 
   private closeBrace(top: Entry | undefined, start: number, strip: boolean): void {
@@ -421,6 +399,14 @@ class Lexer {
         return;
       }
       const ch = text[p];
+      if (ch === '\r' && text[p + 1] !== '\n') {
+        // HCL ends lines with LF or CRLF only; a lone CR stays in the text but is reported.
+        this.diags.push(
+          error('invalid-character', 'Invalid character U+000D', this.range(p, p + 1), {
+            detail: 'A carriage return must be followed by a line feed.',
+          }),
+        );
+      }
       if (ch === '\n') {
         p++;
         this.emit('StringLit', start, p, { value: value + text.slice(chunk, p) });
@@ -459,18 +445,22 @@ class Lexer {
     const entry = this.stack[index]!;
     const openInterp = this.stack.slice(index + 1).find((e) => e.kind === 'interp');
     if (entry.kind === 'quoted') {
+      // `"${var.a"`: the inner quote was meant to close the string, so the outer string, cut at
+      // the same line end, is the one to report.
+      const prev = this.lastQuoteAbort;
+      if (prev !== undefined && prev.at === at && this.diags[this.diags.length - 1] === prev.diag) this.diags.pop();
       const where = why === 'eof' ? 'the end of the file' : `the end of line ${this.lines.pos(at).line}`;
       let detail = `This string has no closing quote before ${where}.`;
       if (openInterp?.kind === 'interp') {
         const ip = this.lines.pos(openInterp.start);
         detail += ` The ${openInterp.control ? '%{' : '${'} at line ${ip.line}, column ${ip.column} is not closed either.`;
       }
-      this.diags.push(
-        error('unterminated-string', 'Unterminated string', this.range(entry.start, entry.start + 1), {
-          detail,
-          hint: 'Add the missing ". A quoted string cannot span lines; use a heredoc (<<EOT) for multi-line text.',
-        }),
-      );
+      const diag = error('unterminated-string', 'Unterminated string', this.range(entry.start, entry.start + 1), {
+        detail,
+        hint: 'Add the missing ". A quoted string cannot span lines; use a heredoc (<<EOT) for multi-line text.',
+      });
+      this.diags.push(diag);
+      this.lastQuoteAbort = { at, diag };
     } else if (entry.kind === 'heredoc') {
       this.diags.push(
         error('unterminated-heredoc', `Unterminated heredoc: no closing "${entry.marker}" line`, this.range(entry.start, entry.headerEnd), {
@@ -503,7 +493,9 @@ class Lexer {
           }),
         );
         for (let j = this.stack.length - 1; j >= i; j--) {
-          if (this.stack[j]!.kind === 'interp') this.emit('TemplateAbort', at, at, { closes: 'interp' });
+          const k = this.stack[j]!.kind;
+          if (k === 'interp') this.emit('TemplateAbort', at, at, { closes: 'interp' });
+          else if (k === 'quoted' || k === 'heredoc') this.emit('TemplateAbort', at, at, { closes: 'template' });
         }
         this.stack.length = i;
         return;
@@ -539,6 +531,7 @@ class Lexer {
     const cp = (this.stack[index] as Extract<Entry, { kind: 'quoted' }>).checkpoint;
     if (cp === undefined) return false;
     this.retries++;
+    this.lastEnd = undefined;
     this.tokens.length = cp.tokens;
     this.diags.length = cp.diags;
     this.pos = cp.pos;
@@ -569,21 +562,38 @@ class Lexer {
     this.diags.push(error('invalid-character', `Invalid character ${describeChar(ch)}`, this.range(start, end), invalidHint(ch)));
   }
 
-  private emit(kind: TokenKind, start: number, end: number, extra?: Partial<Token>): void {
-    const tok: Token = { kind, raw: this.text.slice(start, end), range: this.range(start, end) };
-    if (extra !== undefined) Object.assign(tok, extra);
+  private emit(kind: TokenKind, start: number, end: number, extra?: Extra): void {
+    if (kind === 'Whitespace' && !this.whitespace) {
+      this.pos = end;
+      return;
+    }
+    // Every token gets the same fields in the same order (one hidden class for the parser's
+    // property reads), and adjacent tokens share their boundary Pos: a 1 MB file has some
+    // 300,000 tokens, and allocation is most of the cost of lexing it.
+    const tok: Token = {
+      kind,
+      raw: this.text.slice(start, end),
+      range: this.range(start, end),
+      value: extra?.value,
+      strip: extra?.strip,
+      heredoc: extra?.heredoc,
+      closes: extra?.closes,
+    };
     this.tokens.push(tok);
     if (kind !== 'Whitespace' && kind !== 'Comment' && kind !== 'Newline' && kind !== 'Invalid') this.lastSig = kind;
     this.pos = end;
   }
 
-  private range(start: number, end: number) {
-    return { filename: this.filename, start: this.lines.pos(start), end: this.lines.pos(end) };
-  }
-}
+  private lastEnd: Pos | undefined;
+  private lastQuoteAbort: { at: number; diag: Diagnostic } | undefined;
 
-function copyEntry(e: Entry): Entry {
-  return e.kind === 'quoted' ? { kind: 'quoted', start: e.start } : { ...e };
+  private range(start: number, end: number): Range {
+    const last = this.lastEnd;
+    const s = last !== undefined && last.offset === start ? last : this.lines.pos(start);
+    const e = end === start ? s : this.lines.pos(end);
+    this.lastEnd = e;
+    return { filename: this.filename, start: s, end: e };
+  }
 }
 
 /** Length of an exponent (`e5`, `E-2`) at p, or 0 if there is none. */
@@ -600,34 +610,4 @@ function lineEnd(text: string, from: number): number {
   const nl = text.indexOf('\n', from);
   if (nl === -1) return text.length;
   return text[nl - 1] === '\r' ? nl - 1 : nl;
-}
-
-function describeChar(ch: string): string {
-  const cp = ch.codePointAt(0)!;
-  const hex = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
-  return cp < 0x20 || cp === 0x7f || (cp >= 0x80 && cp < 0xa0) || cp === 0xfeff ? hex : `"${ch}" (${hex})`;
-}
-
-function invalidHint(ch: string): { detail?: string; hint?: string } {
-  switch (ch) {
-    case "'":
-      return { hint: 'Strings are written in double quotes: "text".' };
-    case '\u201c':
-    case '\u201d':
-      return { hint: 'This is a typographic quote; use a plain double quote (").' };
-    case '&':
-      return { hint: 'The logical AND operator is &&.' };
-    case '|':
-      return { hint: 'The logical OR operator is ||.' };
-    case ';':
-      return { hint: 'Arguments are separated by line breaks, not semicolons.' };
-    case '$':
-      return { hint: 'An interpolation ${...} can only appear inside a quoted string or heredoc.' };
-    case '~':
-      return { hint: 'A ~ strip marker can only appear right after ${ or %{, or right before their closing }.' };
-    case '\r':
-      return { detail: 'A carriage return must be followed by a line feed.' };
-    default:
-      return {};
-  }
 }

@@ -5,10 +5,19 @@
  * reported and parsing resumes at the next line that can start one, so a file with five
  * mistakes gets five diagnostics. Expressions and templates are parsed by
  * expression-parser.ts and template-parser.ts.
+ *
+ * What the tree promises its readers (see ast.ts for the node types):
+ * - TemplateText values are final: escapes decoded, `~` strip markers and `<<-` indentation
+ *   already applied. A template whose parts are exactly one Interp stands for that value
+ *   itself, not its string form (HCL's `"${var.list}"` is the list).
+ * - Where an expression could not be parsed there is a `null` Literal with an empty range; the
+ *   file then has an error diagnostic, so such a tree should not be evaluated for real.
+ * - A block that never closes gets an empty closeBraceRange where its body ends.
+ * - An attribute set twice is reported and kept twice, in order.
  */
 import { sortDiagnostics, type Diagnostic, type Pos } from '../diagnostics.js';
 import type { Attribute, Block, BlockLabel, Body, BodyItem, Comment, Expr, File, TemplateExpr } from './ast.js';
-import { Cursor, MAX_NESTING, describe } from './cursor.js';
+import { Cursor, MAX_NESTING, describe, unexpected } from './cursor.js';
 import { parseExpr } from './expression-parser.js';
 import { lex } from './lexer.js';
 import { reportUnclosedBlocks } from './unclosed-blocks.js';
@@ -20,8 +29,9 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
+/** Parses one .hcl file. Diagnostics come sorted by position. */
 export function parseHcl(text: string, filename: string): ParseResult {
-  const { tokens, diagnostics } = lex(text, filename);
+  const { tokens, diagnostics } = lex(text, filename, 'config', { whitespace: false });
   const comments: Comment[] = [];
   const significant: Token[] = [];
   for (const t of tokens) {
@@ -29,7 +39,7 @@ export function parseHcl(text: string, filename: string): ParseResult {
     if (!isTrivia(t.kind)) significant.push(t);
   }
   const c = new Cursor(significant, diagnostics, filename);
-  const start = tokens[0]!.range.start;
+  const start: Pos = { line: 1, column: 1, offset: 0 };
   const end = tokens[tokens.length - 1]!.range.end;
   let items: BodyItem[] = [];
   const first = significant.find((t) => t.kind !== 'Newline')!;
@@ -47,7 +57,7 @@ export function parseHcl(text: string, filename: string): ParseResult {
 
 /** Parses a whole file as a template, as `templatefile()` reads it. */
 export function parseTemplate(text: string, filename: string): { template: TemplateExpr; diagnostics: Diagnostic[] } {
-  const { tokens, diagnostics } = lex(text, filename, 'template');
+  const { tokens, diagnostics } = lex(text, filename, 'template', { whitespace: false });
   const c = new Cursor(tokens.filter((t) => !isTrivia(t.kind)), diagnostics, filename);
   const template = parseBareTemplate(c);
   return { template, diagnostics: sortDiagnostics(c.diags) };
@@ -58,7 +68,7 @@ export function parseTemplate(text: string, filename: string): { template: Templ
  * variable's `type`. Line breaks are allowed anywhere; anything after the expression is an error.
  */
 export function parseExpression(text: string, filename: string): { expr: Expr; diagnostics: Diagnostic[] } {
-  const { tokens, diagnostics } = lex(text, filename);
+  const { tokens, diagnostics } = lex(text, filename, 'config', { whitespace: false });
   const c = new Cursor(tokens.filter((t) => !isTrivia(t.kind)), diagnostics, filename);
   c.pushNewlines(false);
   const expr = parseExpr(c);
@@ -108,8 +118,8 @@ class BodyParser {
         continue;
       }
       if (t.kind !== 'Ident') {
-        c.error('unexpected-token', `Unexpected ${describe(t)}`, t.range, {
-          detail: 'Expected an argument (name = value) or a block (type "label" { ... }).',
+        c.error('unexpected-token', unexpected(t), t.range, {
+          detail: 'Expected an argument (name = value) or a block (type "label" { ... }) here.',
         });
         this.skipLine(t.range.start.column);
         continue;
@@ -162,7 +172,7 @@ class BodyParser {
     }
     if (end.kind === 'TemplateAbort') return item;
     const what = item.kind === 'Attribute' ? `the value of "${name.raw}"` : `the closing brace of block "${name.raw}"`;
-    c.error('unexpected-token', `Unexpected ${describe(end)} after ${what}`, end.range, {
+    c.error('unexpected-token', `${unexpected(end)} after ${what}`, end.range, {
       detail:
         item.kind === 'Attribute'
           ? 'An argument ends at the end of its line; put anything that follows on a new line.'

@@ -59,7 +59,7 @@ export function parseHeredoc(c: Cursor): TemplateExpr {
 
 /** A whole token stream lexed in template mode, up to EOF. */
 export function parseBareTemplate(c: Cursor): TemplateExpr {
-  const start = c.peekRaw().range.start;
+  const start: Pos = { line: 1, column: 1, offset: 0 };
   const items = readItems(c, 'EOF');
   return { kind: 'Template', parts: buildParts(c, items), range: c.range(start, c.peekRaw().range.end) };
 }
@@ -359,6 +359,8 @@ function closeFrame(c: Cursor, f: Frame, end: Pos): TemplateIf | TemplateFor {
 }
 
 function unexpectedDirective(c: Cursor, item: Item, open: Frame | undefined): void {
+  // Found after the whole template was read, so not an echo of an error inside it.
+  c.recovering = false;
   const name = `%{${item.t}}`;
   let detail: string;
   if (open === undefined) detail = `There is no ${item.t === 'endfor' ? '%{for}' : '%{if}'} open for this ${name} to belong to.`;

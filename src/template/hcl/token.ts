@@ -70,6 +70,11 @@ export type TokenKind =
   | 'Invalid'
   | 'EOF';
 
+/**
+ * One token. The fields after `range` are set only on the kinds named in their comments and are
+ * undefined on all others (present as keys: every token has the same shape, which keeps the
+ * parser's property reads fast).
+ */
 export interface Token {
   kind: TokenKind;
   /** The exact source text of the token. */

@@ -35,7 +35,7 @@ export function reportUnclosedBlocks(c: Cursor, root: Block, unclosed: ReadonlyS
 }
 
 /**
- * Blocks, in document order, that have some items indented deeper than themselves and then an
+ * Blocks that have some items indented deeper than themselves and then an
  * item back at (or left of) their own column. Requiring the deeper items first keeps files
  * written without any indentation from looking suspicious everywhere.
  */
@@ -59,7 +59,8 @@ function findSuspects(root: Block): { block: Block; item: BodyItem }[] {
     const nested = block.body.items.filter((i): i is Block => i.kind === 'Block');
     for (let i = nested.length - 1; i >= 0; i--) stack.push(nested[i]!);
   }
-  return out.sort((a, b) => a.block.range.start.offset - b.block.range.start.offset);
+  // The first place where indentation steps back out is where the first brace is missing.
+  return out.sort((a, b) => startOf(a.item).offset - startOf(b.item).offset);
 }
 
 function startOf(item: BodyItem) {

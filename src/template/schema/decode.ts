@@ -10,7 +10,8 @@ import { issueMessage } from './issues.js';
 import { blockTitle, checkShape, headerRange } from './shape.js';
 import type { BodySpec } from './spec.js';
 
-export type EvalExpr = (expr: Expr) => { value: Value; diagnostics: Diagnostic[] };
+/** `skipped`: not evaluated because it uses something that already failed (see Evaluator). */
+export type EvalExpr = (expr: Expr) => { value: Value; diagnostics: Diagnostic[]; skipped?: boolean };
 
 export interface DecodeResult {
   config: ValueObject;
@@ -39,9 +40,16 @@ export function decodeBody(body: Body, spec: BodySpec, evalExpr: EvalExpr, owner
 
   for (const [name, attr] of shape.attributes) {
     ranges.set(name, attr.range);
-    const { value, diagnostics: evalDiags } = evalExpr(attr.expr);
+    const { value, diagnostics: evalDiags, skipped } = evalExpr(attr.expr);
     diagnostics.push(...evalDiags);
-    if (hasErrors(evalDiags) || value === null) continue; // HCL: an attribute set to null is unset
+    if (hasErrors(evalDiags) || skipped) continue;
+    if (value === null) {
+      // HCL: an attribute set to null is unset, which a required one cannot be.
+      if (isRequired(spec.attributes[name]!)) {
+        diagnostics.push(error('invalid-value', `Invalid value for "${name}"`, attr.expr.range, { detail: 'This argument is required, so it cannot be null.' }));
+      }
+      continue;
+    }
     const parsed = spec.attributes[name]!.safeParse(value);
     if (parsed.success) {
       config[name] = parsed.data as Value;

@@ -31,13 +31,20 @@ function describePath(path: readonly PropertyKey[]): string {
     .join(' → ');
 }
 
+function unit(origin: string, n: number | bigint): string {
+  const noun = origin === 'array' ? 'element' : origin === 'string' ? 'character' : undefined;
+  return noun === undefined ? '' : ` ${noun}${Number(n) === 1 ? '' : 's'}`;
+}
+
 export function issueMessage(issue: z.core.$ZodIssue, input: unknown): string {
   const at = issue.path.length > 0 ? `${describePath(issue.path)}: ` : '';
   const actual = valueAt(input, issue.path);
   switch (issue.code) {
     case 'invalid_type': {
       const want = ARTICLE[issue.expected] ?? issue.expected;
-      const got = actual === undefined ? 'nothing' : typeName(actual as Value);
+      // A fraction fails `int` after any string was converted: show the number, not its type.
+      const fraction = issue.expected === 'int' && (typeof actual === 'number' || typeof actual === 'string') && Number.isFinite(Number(actual));
+      const got = fraction ? String(Number(actual)) : actual === undefined ? 'nothing' : typeName(actual as Value);
       return `${at}${want} is required, got ${got}`;
     }
     case 'invalid_value': {
@@ -46,9 +53,9 @@ export function issueMessage(issue: z.core.$ZodIssue, input: unknown): string {
       return `${at}must be one of ${options}${hint ? `. ${hint}` : ''}`;
     }
     case 'too_small':
-      return `${at}must be at least ${String(issue.minimum)}${issue.origin === 'array' ? ' elements' : issue.origin === 'string' ? ' characters' : ''}`;
+      return `${at}must be at least ${String(issue.minimum)}${unit(issue.origin, issue.minimum)}`;
     case 'too_big':
-      return `${at}must be at most ${String(issue.maximum)}${issue.origin === 'array' ? ' elements' : issue.origin === 'string' ? ' characters' : ''}`;
+      return `${at}must be at most ${String(issue.maximum)}${unit(issue.origin, issue.maximum)}`;
     case 'unrecognized_keys':
       return `${at}unexpected ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     default:

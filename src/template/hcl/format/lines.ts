@@ -77,7 +77,8 @@ function takeTemplate(tokens: readonly Token[], start: number, units: Unit[]): n
       i--;
       break;
     }
-    text += t.raw;
+    // Blanks after a closing heredoc marker are trailing whitespace, not part of the heredoc.
+    text += t.kind === 'CHeredoc' ? t.raw.replace(/[ \t]+$/, '') : t.raw;
     if (t.kind === 'OQuote' || t.kind === 'OHeredoc') depth++;
     else if (t.kind === 'CQuote' || t.kind === 'CHeredoc') depth--;
     else if (t.kind === 'Newline') breaksInside = true;

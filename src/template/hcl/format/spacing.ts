@@ -7,7 +7,10 @@
 import type { TokenKind } from '../token.js';
 import type { Unit } from './lines.js';
 
-/** Tokens after which a `-` can only be a negation: `= -1`, `(-x)`, `a * -b`. */
+/**
+ * Tokens after which a `-` can only be a negation: `= -1`, `(-x)`, `a * -b`. hclwrite's list,
+ * gaps included: after `=>` or a keyword a minus gets a space (`k => - v`), in both tools.
+ */
 const NEGATION_CONTEXT: ReadonlySet<TokenKind> = new Set<TokenKind>([
   'OParen', 'OBrace', 'OBrack', 'Equal', 'Colon', 'Comma', 'Question',
   'Plus', 'Star', 'Slash', 'Percent', 'Minus',

@@ -14,7 +14,7 @@ provisioner "shell" {
         cd /tmp
           ${ var.cmd }
         %{ if var.debug }set -x%{ endif }
-      EOT
+      EOT   
     other = 1
   }
 }

@@ -1,0 +1,4 @@
+source "qemu" "app" {
+  parent = var.parent
+  cpus   = local.cpus
+}

@@ -1,0 +1,4 @@
+variable "parent" {
+  type    = string
+  default = "os-base"
+}
