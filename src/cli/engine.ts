@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { builtinComponents } from '../components.js';
 import type { Diagnostic } from '../template/diagnostics.js';
+import { decodeUtf8 } from '../template/encoding.js';
 import type { TemplateFs } from '../template/files.js';
 import { hclExpressionLanguage } from '../template/eval/language.js';
 import { nodeFunctionContext } from '../template/functions/context.js';
@@ -50,7 +51,7 @@ export function realEngine(): Engine {
 function nodeTemplateFs(cwd: string): TemplateFs {
   const abs = (p: string) => path.resolve(cwd, p);
   return {
-    readFile: (p) => readFileSync(abs(p), 'utf8'),
+    readFile: (p) => decodeUtf8(readFileSync(abs(p))),
     readDir: (p) => readdirSync(abs(p)),
     kind(p) {
       try {

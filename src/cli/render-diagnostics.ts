@@ -24,21 +24,46 @@ export interface RenderContext {
 
 const TAB_WIDTH = 4;
 
+/**
+ * Past this many diagnostics in one file the rest are counted, not printed: a file that yields
+ * thousands of errors is not a template (binary data, the wrong file), and printing them all
+ * would bury the first ones, which are the ones that explain it.
+ */
+export const MAX_PER_FILE = 100;
+
+/** Source lines longer than this are shown as a window around the range. */
+const MAX_LINE = 240;
+
 /** Every diagnostic, sorted by file and position, each ending in a newline. */
 export function renderDiagnostics(diags: readonly Diagnostic[], ctx: RenderContext): string {
-  return sortDiagnostics(diags)
-    .map((d) => renderDiagnostic(d, ctx))
-    .join('');
+  const lines = new Map<string, string[]>(); // each file split once, not once per diagnostic
+  const shown = new Map<string, number>();
+  const out: string[] = [];
+  for (const d of sortDiagnostics(diags)) {
+    const file = d.range?.filename ?? '';
+    const n = (shown.get(file) ?? 0) + 1;
+    shown.set(file, n);
+    if (n <= MAX_PER_FILE) out.push(renderDiagnostic(d, ctx, lines));
+  }
+  for (const [file, n] of shown) {
+    if (n > MAX_PER_FILE) out.push(`... and ${n - MAX_PER_FILE} more in ${displayPath(file, ctx.cwd)} not shown\n`);
+  }
+  return out.join('');
 }
 
-export function renderDiagnostic(d: Diagnostic, ctx: RenderContext): string {
+export function renderDiagnostic(d: Diagnostic, ctx: RenderContext, cache = new Map<string, string[]>()): string {
   const style = ctx.style ?? createStyle(false);
   const label = d.severity === 'error' ? style.bold(style.red('error:')) : style.bold(style.yellow('warning:'));
   const where = d.range ? `${style.bold(location(d.range, ctx.cwd))}: ` : '';
   const lines = [`${where}${label} ${style.bold(d.summary)}`];
   if (d.range) {
-    const text = ctx.sources.get(d.range.filename);
-    if (text !== undefined) lines.push(...snippet(d.range, text, style));
+    const name = d.range.filename;
+    let source = cache.get(name);
+    if (source === undefined) {
+      const text = ctx.sources.get(name);
+      if (text !== undefined) cache.set(name, (source = text.split(/\r?\n/)));
+    }
+    if (source !== undefined) lines.push(...snippet(d.range, source, style));
   }
   if (d.detail) lines.push(...d.detail.split('\n').map((l) => (l === '' ? '' : `  ${l}`)));
   if (d.hint) lines.push(`  ${style.cyan('hint:')} ${d.hint}`);
@@ -68,10 +93,11 @@ function location(range: Range, cwd: string): string {
  * first line (to the end of that line when the range goes on); a range over several lines also
  * shows its last line underlined with `~`, with `...` standing for the lines between.
  */
-function snippet(range: Range, text: string, style: Style): string[] {
-  const lines = text.split(/\r?\n/);
-  const first = lines[range.start.line - 1];
-  if (first === undefined) return [];
+function snippet(range: Range, lines: readonly string[], style: Style): string[] {
+  const whole = lines[range.start.line - 1];
+  if (whole === undefined) return [];
+  if (whole.length > MAX_LINE) return longLine(range, whole, style);
+  const first = whole;
 
   // An end at column 1 of a later line is exclusive: the range stops at the end of the line before.
   let endLine = range.end.line;
@@ -104,6 +130,21 @@ function snippet(range: Range, text: string, style: Style): string[] {
     }
   }
   return out;
+}
+
+/** A very long line (minified, binary): a window around the start of the range, on its own. */
+function longLine(range: Range, line: string, style: Style): string[] {
+  const start = clamp(range.start.column - 1, 0, line.length);
+  const from = Math.max(0, start - MAX_LINE / 2);
+  const window = line.slice(from, from + MAX_LINE);
+  const cols = visualColumns(window);
+  const prefix = from > 0 ? '…' : '';
+  const gutter = String(range.start.line).length;
+  const end = range.end.line === range.start.line ? clamp(range.end.column - 1 - from, start - from, window.length) : window.length;
+  return [
+    style.dim(`${String(range.start.line).padStart(gutter + 2)} | `) + prefix + cols.text + (from + MAX_LINE < line.length ? '…' : ''),
+    style.dim(`${' '.repeat(gutter + 2)} | `) + style.green(' '.repeat(prefix.length) + underline(cols.cols, start - from, end, '^')),
+  ];
 }
 
 /** Spaces up to the start, then the first mark and `~` over the rest (at least one mark). */

@@ -110,3 +110,12 @@ export function sortDiagnostics(diags: readonly Diagnostic[]): Diagnostic[] {
     return (a.range?.start.offset ?? -1) - (b.range?.start.offset ?? -1);
   });
 }
+
+/**
+ * How a detail names another place: `line 7` in the same file, else `other.pkr.hcl:7` (the base
+ * name: the location line above the detail already shows the directory, relative to the cwd).
+ */
+export function lineRef(at: Range, from: Range | undefined): string {
+  if (from && from.filename === at.filename) return `line ${at.start.line}`;
+  return `${at.filename.slice(at.filename.lastIndexOf('/') + 1)}:${at.start.line}`;
+}

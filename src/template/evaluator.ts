@@ -34,19 +34,35 @@ export interface ExpressionLanguage {
 
 export class Evaluator {
   private readonly failed = new Set<string>();
-  private readonly syntaxErrors: Range[] = [];
+  /** Offsets of syntax errors per file, kept sorted for binary search. */
+  private readonly syntaxErrors = new Map<string, number[]>();
 
   constructor(readonly lang: ExpressionLanguage) {}
 
   /** Records where the parser reported errors: expressions spanning one are skipped. */
   parseFailedAt(ranges: readonly Range[]): void {
-    this.syntaxErrors.push(...ranges);
+    for (const r of ranges) {
+      const list = this.syntaxErrors.get(r.filename) ?? [];
+      list.push(r.start.offset);
+      this.syntaxErrors.set(r.filename, list);
+    }
+    for (const list of this.syntaxErrors.values()) list.sort((a, b) => a - b);
   }
 
   private unparsed(expr: Expr): boolean {
-    const { filename, start, end } = expr.range;
-    // Inclusive at the end: a missing operand is a zero-width placeholder where the error starts.
-    return this.syntaxErrors.some((r) => r.filename === filename && r.start.offset >= start.offset && r.start.offset <= end.offset);
+    const offsets = this.syntaxErrors.get(expr.range.filename);
+    if (!offsets) return false;
+    const { start, end } = expr.range;
+    // The first error at or after the start; inclusive at the end, because a missing operand is
+    // a zero-width placeholder where the error starts.
+    let lo = 0;
+    let hi = offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (offsets[mid]! < start.offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < offsets.length && offsets[lo]! <= end.offset;
   }
 
   /** Marks `root.name` (e.g. var.region) as failed: expressions using it are skipped. */

@@ -5,6 +5,7 @@
  * Evaluator) so they do not cascade.
  */
 import { error, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { SourceEncodingError } from './encoding.js';
 import { Evaluator, type ExpressionLanguage } from './evaluator.js';
 import type { Block, File } from './hcl/ast.js';
 import { REDACTED, type Template } from './model.js';
@@ -15,6 +16,7 @@ import { evaluateLocals } from './blocks/locals.js';
 import { checkPackerBlocks } from './blocks/packer.js';
 import { decodeBuilds } from './blocks/builds.js';
 import { declareSources, decodeSource, toSource } from './blocks/sources.js';
+import { sensitiveInputs } from './blocks/sensitive-inputs.js';
 import { resolveVariables, type CliVar } from './blocks/variable-values.js';
 import { declareVariables } from './blocks/variables.js';
 import { applyBuildFilter } from './filter.js';
@@ -75,6 +77,17 @@ export function loadTemplate(opts: LoadOptions, deps: LoadDeps): LoadResult {
       try {
         text = deps.fs.readFile(name);
       } catch (e) {
+        if (e instanceof SourceEncodingError) {
+          sources.set(name, e.lossyText);
+          const at = { line: e.line, column: e.column, offset: 0 };
+          diagnostics.push(
+            error('invalid-character', 'The file is not valid UTF-8', { filename: name, start: at, end: { ...at, column: at.column + 1 } }, {
+              detail: `Byte 0x${e.byte.toString(16).toUpperCase().padStart(2, '0')} cannot appear here in UTF-8. Templates are read as UTF-8.`,
+              hint: 'If the file is Latin-1, convert it with iconv -f latin1 -t utf-8.',
+            }),
+          );
+          return [];
+        }
         diagnostics.push(error('file-read', `Cannot read "${name}"`, undefined, { detail: (e as Error).message }));
         return [];
       }
@@ -110,6 +123,11 @@ export function loadTemplate(opts: LoadOptions, deps: LoadDeps): LoadResult {
   ev.parseFailedAt(diagnostics.flatMap((d) => (d.severity === 'error' && d.range ? [d.range] : [])));
   const declared = declareVariables(blocks('variable', 'variables'), ev);
   diagnostics.push(...declared.diagnostics);
+  const rawSensitive = sensitiveInputs(new Set([...declared.decls.values()].filter((d) => d.sensitive).map((d) => d.name)), {
+    cliVars: opts.vars,
+    env: opts.env,
+    varFileTexts: [...found.autoVarFiles, ...opts.varFiles].map((f) => sources.get(f) ?? ''),
+  });
   const vars = resolveVariables({ decls: declared.decls, env: opts.env, autoVarFiles, varFiles, cliVars: opts.vars }, ev);
   diagnostics.push(...vars.diagnostics);
 
@@ -139,6 +157,7 @@ export function loadTemplate(opts: LoadOptions, deps: LoadDeps): LoadResult {
   diagnostics.push(...filtered.diagnostics);
 
   const sensitive = [
+    ...rawSensitive,
     ...vars.variables.filter((v) => v.sensitive).flatMap((v) => leafStrings(v.value)),
     ...[...locals.sensitiveNames].flatMap((n) => leafStrings(locals.values[n] ?? null)),
   ];

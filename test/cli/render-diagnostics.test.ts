@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderDiagnostic, renderDiagnostics, summarizeDiagnostics, visualColumns } from '../../src/cli/render-diagnostics.js';
+import { MAX_PER_FILE, renderDiagnostic, renderDiagnostics, summarizeDiagnostics, visualColumns } from '../../src/cli/render-diagnostics.js';
 import { error, warning, type Diagnostic } from '../../src/template/diagnostics.js';
 import { range } from '../_helpers/template.js';
 
@@ -110,6 +110,25 @@ describe('renderDiagnostics', () => {
       { cwd, sources: new Map() },
     );
     expect(out.split('\n').filter((l) => l !== '').map((l) => l.split(': ').pop())).toEqual(['first', 'second', 'third']);
+  });
+});
+
+describe('renderDiagnostics on input that is not a template', () => {
+  it('prints the first MAX_PER_FILE diagnostics of a file and counts the rest', () => {
+    const text = Array.from({ length: MAX_PER_FILE + 50 }, () => '\u0001').join('\n');
+    const diags = Array.from({ length: MAX_PER_FILE + 50 }, (_, i) => error('invalid-character', `bad ${i + 1}`, range(file, i + 1, 1)));
+    const out = renderDiagnostics(diags, { cwd, sources: new Map([[file, text]]) });
+    expect(out).toContain(`error: bad ${MAX_PER_FILE}\n`);
+    expect(out).not.toContain(`error: bad ${MAX_PER_FILE + 1}\n`);
+    expect(out).toContain('... and 50 more in ');
+  });
+
+  it('shows a window of a very long line around the range, with the caret under it', () => {
+    const line = `${'x'.repeat(5000)}@${'y'.repeat(5000)}`;
+    const out = renderDiagnostics([error('invalid-character', 'bad', range(file, 1, 5001))], { cwd, sources: new Map([[file, line]]) });
+    const [, code, marks] = out.split('\n');
+    expect(code!.length).toBeLessThan(400);
+    expect(code!.indexOf('@')).toBe(marks!.indexOf('^'));
   });
 });
 

@@ -3,7 +3,7 @@
  * one evaluated so far is Packer's built-in `null` (its `input` becomes its `output`). Real data
  * sources (amazon-ami, ...) arrive with the builders that need them.
  */
-import { error, type Diagnostic } from '../diagnostics.js';
+import { error, lineRef, type Diagnostic } from '../diagnostics.js';
 import type { Evaluator } from '../evaluator.js';
 import type { Block } from '../hcl/ast.js';
 import type { DataSource } from '../model.js';
@@ -37,7 +37,7 @@ export function evaluateData(
     const key = `${type}.${name}`;
     const first = seen.get(key);
     if (first) {
-      diagnostics.push(error('duplicate-block', `Duplicate data source data.${key}`, block.typeRange, { detail: `data.${key} was already declared at ${first.typeRange.filename}:${first.typeRange.start.line}.` }));
+      diagnostics.push(error('duplicate-block', `Duplicate data source data.${key}`, block.typeRange, { detail: `data.${key} was already declared at ${lineRef(first.typeRange, block.typeRange)}.` }));
       continue;
     }
     seen.set(key, block);

@@ -3,7 +3,7 @@
  * to each other in any order: they are evaluated in dependency order, and a cycle is reported
  * once, naming every local in it with its line.
  */
-import { error, type Diagnostic, type Range } from '../diagnostics.js';
+import { error, lineRef, type Diagnostic, type Range } from '../diagnostics.js';
 import type { Evaluator } from '../evaluator.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import { checkShape } from '../schema/shape.js';
@@ -31,7 +31,7 @@ export function evaluateLocals(blocks: readonly Block[], ev: Evaluator, roots: V
     if (first) {
       diagnostics.push(
         error('duplicate-attribute', `Duplicate local "${d.name}"`, d.range, {
-          detail: `local.${d.name} was already defined at ${first.range.filename}:${first.range.start.line}.`,
+          detail: `local.${d.name} was already defined at ${lineRef(first.range, d.range)}.`,
         }),
       );
       return;
@@ -67,12 +67,17 @@ export function evaluateLocals(blocks: readonly Block[], ev: Evaluator, roots: V
   const sensitiveNames = new Set<string>();
   const order = dependencyOrder(decls, ev, diagnostics);
   const scope: ValueObject = { ...roots, local: values };
+  // Locals that failed stay visible as names (uses of them are skipped, never see the null), so
+  // a misspelt reference to one still gets its did-you-mean.
+  const inOrder = new Set(order);
+  for (const name of decls.keys()) if (!inOrder.has(name)) values[name] = null;
   for (const name of order) {
     const d = decls.get(name)!;
     const r = ev.eval(d.expr, scope);
     diagnostics.push(...r.diagnostics);
     if (r.skipped || r.diagnostics.some((x) => x.severity === 'error')) {
       ev.fail('local', name);
+      values[name] = null;
       continue;
     }
     values[name] = r.value;
@@ -156,7 +161,7 @@ function cycleError(group: string[], decls: Map<string, LocalDecl>, deps: Map<st
   }
   const loop = [first];
   for (let at = cameFrom.get(first)!; at !== first; at = cameFrom.get(at)!) loop.splice(1, 0, at);
-  const where = (n: string) => `${decls.get(n)!.range.filename}:${decls.get(n)!.range.start.line}`;
+  const where = (n: string) => lineRef(decls.get(n)!.range, decls.get(first)!.range);
   return error('cycle', `Cycle between locals: ${[...loop, first].map((n) => `local.${n}`).join(' → ')}`, decls.get(first)!.range, {
     detail: members
       .map((n) => `local.${n} (${where(n)}) refers to ${deps.get(n)!.filter((d) => inGroup.has(d)).map((d) => `local.${d}`).join(', ')}`)

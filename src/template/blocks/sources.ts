@@ -3,7 +3,7 @@
  * `source.TYPE.NAME`. The type's spec comes from the component registry; a type Packer has but
  * bake does not is "not supported yet", anything else gets a did-you-mean.
  */
-import { error, type Diagnostic } from '../diagnostics.js';
+import { error, lineRef, type Diagnostic } from '../diagnostics.js';
 import type { Evaluator } from '../evaluator.js';
 import type { Block, Body } from '../hcl/ast.js';
 import type { Source } from '../model.js';
@@ -31,7 +31,7 @@ export function declareSources(blocks: readonly Block[], registry: ComponentRegi
     if (first) {
       diagnostics.push(
         error('duplicate-block', `Duplicate source "${type}" "${name}"`, block.typeRange, {
-          detail: `source.${ref} was already declared at ${first.block.typeRange.filename}:${first.block.typeRange.start.line}.`,
+          detail: `source.${ref} was already declared at ${lineRef(first.block.typeRange, block.typeRange)}.`,
           hint: 'Give each source a different name.',
         }),
       );

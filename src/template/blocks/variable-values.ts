@@ -6,7 +6,7 @@
  * Packer, a variable without a `type` takes the type of its default when that is a string, number
  * or bool: `variable "n" { default = 2 }` with `--var n=3` is the number 3, not the string "3".
  */
-import { error, warning, type Diagnostic, type Range } from '../diagnostics.js';
+import { error, lineRef, warning, type Diagnostic, type Range } from '../diagnostics.js';
 import type { Evaluator } from '../evaluator.js';
 import type { Expr, File } from '../hcl/ast.js';
 import type { Variable, VariableSource } from '../model.js';
@@ -116,6 +116,8 @@ export function resolveVariables(input: ResolveInput, ev: Evaluator): ResolveRes
         }),
       );
       failed = true;
+    } else if (decl.defaultFailed) {
+      failed = true; // reported where the default is written
     }
 
     const target = conversionType(decl, ev);
@@ -198,8 +200,9 @@ function candidateValue(cand: Candidate, decl: VariableDecl, ev: Evaluator): { v
     if (r.diagnostics.length > 0) return invalid(r.diagnostics[0]!);
     return { value: r.value, failed: false, diagnostics: [] };
   }
+  // A value the parser could not read is skipped (its syntax error is reported) and counts as failed.
   const r = ev.eval(cand.expr!, {});
-  return { value: r.value, failed: r.diagnostics.length > 0, diagnostics: r.diagnostics };
+  return { value: r.value, failed: r.skipped || r.diagnostics.length > 0, diagnostics: r.diagnostics };
 }
 
 /** Runs the variable's validation blocks; returns false when one fails. */
@@ -208,6 +211,7 @@ function validate(decl: VariableDecl, value: Value, cand: Candidate | undefined,
     // Packer lets a condition refer to its own variable only.
     const scope = { var: { [decl.name]: value } };
     const r = ev.eval(v.condition, scope);
+    if (r.skipped) return false; // the condition has a syntax error, already reported
     if (r.diagnostics.length > 0) {
       diagnostics.push(...r.diagnostics);
       return false;
@@ -225,7 +229,7 @@ function validate(decl: VariableDecl, value: Value, cand: Candidate | undefined,
     }
     diagnostics.push(
       error('variable-validation', `Invalid value for variable "${decl.name}"`, cand?.range ?? v.condition.range, {
-        detail: `${message}\nThe value${cand ? ` from ${cand.origin}` : ' (the default)'} failed the validation at ${v.condition.range.filename}:${v.condition.range.start.line}.`,
+        detail: `${message}\nThe value${cand ? ` from ${cand.origin}` : ' (the default)'} failed the validation at ${lineRef(v.condition.range, cand?.range ?? v.condition.range)}.`,
       }),
     );
     return false;

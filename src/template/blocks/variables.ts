@@ -2,7 +2,7 @@
  * `variable "NAME" { ... }` and Packer's older `variables { NAME = default }`: declarations only.
  * Values are resolved separately (variable-values.ts) because they come from outside the template.
  */
-import { error, type Diagnostic, type Range } from '../diagnostics.js';
+import { error, lineRef, type Diagnostic, type Range } from '../diagnostics.js';
 import type { Block, Expr } from '../hcl/ast.js';
 import type { Evaluator } from '../evaluator.js';
 import { checkShape, headerRange } from '../schema/shape.js';
@@ -21,6 +21,11 @@ export interface VariableDecl {
   /** Parsed type constraint; undefined means `any`. */
   type?: unknown;
   hasDefault: boolean;
+  /**
+   * The default could not be evaluated or does not fit the type (already reported): uses of the
+   * variable are skipped rather than reported again, unless a value is given from outside.
+   */
+  defaultFailed?: boolean;
   default: Value;
   defaultRange?: Range;
   description?: string;
@@ -46,7 +51,7 @@ export function declareVariables(blocks: readonly Block[], ev: Evaluator): { dec
     if (first) {
       diagnostics.push(
         error('duplicate-block', `Duplicate variable "${decl.name}"`, decl.range, {
-          detail: `A variable named "${decl.name}" was already declared at ${first.range.filename}:${first.range.start.line}.`,
+          detail: `A variable named "${decl.name}" was already declared at ${lineRef(first.range, decl.range)}.`,
         }),
       );
       return;
@@ -74,7 +79,9 @@ export function declareVariables(blocks: readonly Block[], ev: Evaluator): { dec
         }
         const r = evalDefault(item.expr);
         diagnostics.push(...r.diagnostics);
-        add({ name: item.name, range: item.nameRange, hasDefault: true, default: r.value, defaultRange: item.expr.range, sensitive: false, validations: [] });
+        const decl: VariableDecl = { name: item.name, range: item.nameRange, hasDefault: true, default: r.value, defaultRange: item.expr.range, sensitive: false, validations: [] };
+        if (r.skipped || r.diagnostics.length > 0) decl.defaultFailed = true;
+        add(decl);
       }
       continue;
     }
@@ -98,10 +105,12 @@ export function declareVariables(blocks: readonly Block[], ev: Evaluator): { dec
       decl.hasDefault = true;
       decl.default = r.value;
       decl.defaultRange = def.expr.range;
-      if (decl.type !== undefined && r.diagnostics.length === 0 && r.value !== null) {
+      if (r.skipped || r.diagnostics.length > 0) decl.defaultFailed = true;
+      else if (decl.type !== undefined && r.value !== null) {
         const c = ev.lang.convert(r.value, decl.type);
         if (c.ok) decl.default = c.value;
-        else diagnostics.push(error('type-mismatch', `Invalid default value for variable "${name}"`, def.expr.range, { detail: `The default does not match the variable's type ${ev.lang.typeString(decl.type)}: ${c.message}.` }));
+        else decl.defaultFailed = true;
+        if (!c.ok) diagnostics.push(error('type-mismatch', `Invalid default value for variable "${name}"`, def.expr.range, { detail: `The default does not match the variable's type ${ev.lang.typeString(decl.type)}: ${c.message}.` }));
       }
     }
     for (const [attr, key] of [['description', 'description'], ['sensitive', 'sensitive']] as const) {
@@ -111,7 +120,7 @@ export function declareVariables(blocks: readonly Block[], ev: Evaluator): { dec
       diagnostics.push(...r.diagnostics);
       if (key === 'description') {
         if (typeof r.value === 'string') decl.description = r.value;
-        else if (r.diagnostics.length === 0) diagnostics.push(error('type-mismatch', 'Invalid value for "description"', a.expr.range, { detail: 'a string is required' }));
+        else if (r.diagnostics.length === 0 && !r.skipped) diagnostics.push(error('type-mismatch', 'Invalid value for "description"', a.expr.range, { detail: 'a string is required' }));
       } else if (typeof r.value === 'boolean') {
         decl.sensitive = r.value;
       } else {

@@ -18,6 +18,11 @@ export interface DecodeResult {
   diagnostics: Diagnostic[];
   /** Where each decoded attribute was written, for later stages that report on values. */
   ranges: Map<string, Range>;
+  /**
+   * false when a value is missing from `config` because it failed or was skipped (it uses a
+   * failed variable): cross-field rules would then report a problem that is not there.
+   */
+  complete: boolean;
 }
 
 export function isRequired(schema: BodySpec['attributes'][string]): boolean {
@@ -37,12 +42,16 @@ export function decodeBody(body: Body, spec: BodySpec, evalExpr: EvalExpr, owner
   const diagnostics = shape.diagnostics;
   const config: ValueObject = {};
   const ranges = new Map<string, Range>();
+  let complete = true;
 
   for (const [name, attr] of shape.attributes) {
     ranges.set(name, attr.range);
     const { value, diagnostics: evalDiags, skipped } = evalExpr(attr.expr);
     diagnostics.push(...evalDiags);
-    if (hasErrors(evalDiags) || skipped) continue;
+    if (hasErrors(evalDiags) || skipped) {
+      complete = false;
+      continue;
+    }
     if (value === null) {
       // HCL: an attribute set to null is unset, which a required one cannot be.
       if (isRequired(spec.attributes[name]!)) {
@@ -55,6 +64,7 @@ export function decodeBody(body: Body, spec: BodySpec, evalExpr: EvalExpr, owner
       config[name] = parsed.data as Value;
       continue;
     }
+    complete = false;
     for (const issue of parsed.error.issues) {
       diagnostics.push(
         error('type-mismatch', `Invalid value for "${name}"`, attr.expr.range, { detail: issueMessage(issue, value) }),
@@ -66,6 +76,7 @@ export function decodeBody(body: Body, spec: BodySpec, evalExpr: EvalExpr, owner
     const nested = nestedSpecs[block.type]!;
     const inner = decodeBody(block.body, nested.body, evalExpr, block);
     diagnostics.push(...inner.diagnostics);
+    complete &&= inner.complete;
     const obj: ValueObject = { ...inner.config };
     (nested.labels ?? []).forEach((name, i) => (obj[name] = block.labels[i]!.value));
     if (nested.multiple) {
@@ -88,7 +99,7 @@ export function decodeBody(body: Body, spec: BodySpec, evalExpr: EvalExpr, owner
     }
   }
 
-  if (!hasErrors(diagnostics)) {
+  if (complete && !hasErrors(diagnostics)) {
     for (const rule of spec.rules ?? []) {
       const failed = rule.check(config);
       if (failed) {
@@ -97,5 +108,5 @@ export function decodeBody(body: Body, spec: BodySpec, evalExpr: EvalExpr, owner
       }
     }
   }
-  return { config, diagnostics, ranges };
+  return { config, diagnostics, ranges, complete };
 }

@@ -23,8 +23,8 @@ describe('locals', () => {
   it('reports a local defined twice across blocks and forms, naming the first definition', () => {
     const r = loadOne(`locals {\n  a = 1\n}\nlocals {\n  a = 2\n}\nlocal "a" {\n  expression = 3\n}\n`);
     expect(errors(r).map((d) => `${show(d)} | ${d.detail}`)).toEqual([
-      't.pkr.hcl:5: error duplicate-attribute: Duplicate local "a" | local.a was already defined at t.pkr.hcl:2.',
-      't.pkr.hcl:7: error duplicate-attribute: Duplicate local "a" | local.a was already defined at t.pkr.hcl:2.',
+      't.pkr.hcl:5: error duplicate-attribute: Duplicate local "a" | local.a was already defined at line 2.',
+      't.pkr.hcl:7: error duplicate-attribute: Duplicate local "a" | local.a was already defined at line 2.',
     ]);
     const across = loadInline({ 'a.pkr.hcl': `locals {\n  x = 1\n}\n`, 'b.pkr.hcl': `locals {\n  x = 2\n}\n` });
     expect(only(across, 'duplicate-attribute').detail).toBe('local.x was already defined at a.pkr.hcl:2.');
@@ -43,7 +43,7 @@ describe('cycles between locals', () => {
     const d = only(r, 'cycle');
     expect(show(d)).toBe('t.pkr.hcl:2: error cycle: Cycle between locals: local.a → local.b → local.c → local.a');
     expect(d.detail).toBe(
-      ['local.a (t.pkr.hcl:2) refers to local.b', 'local.b (t.pkr.hcl:3) refers to local.c', 'local.c (t.pkr.hcl:4) refers to local.a'].join('\n'),
+      ['local.a (line 2) refers to local.b', 'local.b (line 3) refers to local.c', 'local.c (line 4) refers to local.a'].join('\n'),
     );
   });
 

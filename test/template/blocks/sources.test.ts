@@ -20,7 +20,7 @@ describe('source blocks', () => {
   it('reports a duplicate source at the second block, naming the first', () => {
     const d = only(loadOne(`source "qemu" "x" {\n  parent = "a"\n}\nsource "qemu" "x" {\n  parent = "b"\n}\n`), 'duplicate-block');
     expect(show(d)).toBe('t.pkr.hcl:4: error duplicate-block: Duplicate source "qemu" "x"');
-    expect(d.detail).toBe('source.qemu.x was already declared at t.pkr.hcl:1.');
+    expect(d.detail).toBe('source.qemu.x was already declared at line 1.');
   });
 });
 

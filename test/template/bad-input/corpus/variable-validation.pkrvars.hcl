@@ -1,0 +1,2 @@
+# Values for variable-validation.hcl: a release bake cannot boot.
+suite = "buster"

@@ -1,0 +1,1 @@
+db_port = Hunter2Port
