@@ -1,37 +1,6 @@
-/**
- * The error contract of bake (after pnpm and aws-cdk's toolkit-lib): every error we raise on
- * purpose has a stable code, a message that says what went wrong and where, and a hint that says
- * how to fix it. `source` tells the reporter whose fault it is: a user error is printed as
- * `error: ...` + `hint: ...` and never with a stack; a toolkit error is a bug or an environment
- * problem in bake itself.
- */
+/** Command-line errors: the usage error class, on top of the core error contract in ../errors.ts. */
+import { BakeError, type BakeErrorOptions } from '../errors.js';
 import { ExitCode } from './exit-codes.js';
-
-export type ErrorSource = 'user' | 'toolkit';
-
-export interface BakeErrorOptions {
-  hint?: string;
-  source?: ErrorSource;
-  exitCode?: ExitCode;
-  cause?: unknown;
-}
-
-export class BakeError extends Error {
-  /** Stable, e.g. `ERR_BAKE_TEMPLATE_NOT_FOUND`; tests and scripts may match on it. */
-  readonly code: string;
-  readonly hint: string | undefined;
-  readonly source: ErrorSource;
-  readonly exitCode: ExitCode;
-
-  constructor(code: string, message: string, options: BakeErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'BakeError';
-    this.code = code;
-    this.hint = options.hint;
-    this.source = options.source ?? 'user';
-    this.exitCode = options.exitCode ?? ExitCode.failure;
-  }
-}
 
 /** Bad command line: unknown flag or command, missing argument. Exits 2, like most CLIs. */
 export class UsageError extends BakeError {
@@ -39,8 +8,4 @@ export class UsageError extends BakeError {
     super(code, message, { ...options, source: 'user', exitCode: ExitCode.usage });
     this.name = 'UsageError';
   }
-}
-
-export function isBakeError(e: unknown): e is BakeError {
-  return e instanceof BakeError;
 }

@@ -6,7 +6,8 @@
 import { didYouMean } from '../template/suggest.js';
 import { wantsHelp } from './argv.js';
 import { commands as builtinCommands, type Command } from './command-table.js';
-import { isBakeError, UsageError } from './errors.js';
+import { isBakeError } from '../errors.js';
+import { UsageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { renderCommandHelp, renderMainHelp } from './help.js';
 import { createIoHost, type IoHost } from './io.js';
@@ -63,7 +64,7 @@ function reportError(e: unknown, host: IoHost): ExitCode {
     host.err.line(`${label} ${e.message} ${style.dim(`[${e.code}]`)}`);
     if (e.hint) hint(e.hint);
     if (e.source === 'toolkit' && debug && e.stack) host.err.line(style.dim(e.stack));
-    return e.exitCode;
+    return e.exitCode as ExitCode; // set only by bake's own error classes
   }
   host.err.line(`${label} internal error: ${e instanceof Error ? e.message : String(e)}`);
   if (debug) host.err.line(style.dim(e instanceof Error && e.stack ? e.stack : String(e)));

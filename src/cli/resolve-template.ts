@@ -6,7 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { didYouMean } from '../template/suggest.js';
-import { BakeError } from './errors.js';
+import { BakeError } from '../errors.js';
 
 export const TEMPLATES_DIR = 'templates';
 

@@ -2,7 +2,7 @@
  * The errors the SSH communicator raises on purpose, each with a stable code and a hint, and the
  * classification of ssh2's raw errors into "the machine is not ready yet" versus "give up".
  */
-import { BakeError, type ErrorSource } from '../cli/errors.js';
+import { BakeError, type ErrorSource } from '../errors.js';
 
 export const SshErrorCode = {
   /** The machine never accepted an SSH session before the deadline. */

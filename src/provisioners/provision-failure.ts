@@ -2,7 +2,7 @@
  * Failed outcomes: the stable codes a provisioner failure carries, and the conversion of a thrown
  * error (a transfer that failed, an abort) into a failed outcome that still says what was running.
  */
-import { isBakeError } from '../cli/errors.js';
+import { isBakeError } from '../errors.js';
 import type { Range } from '../template/diagnostics.js';
 import type { FailedOutcome } from './provisioner.js';
 

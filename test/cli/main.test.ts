@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../src/cli/command-table.js';
-import { BakeError } from '../../src/cli/errors.js';
+import { BakeError } from '../../src/errors.js';
 import { main } from '../../src/cli/main.js';
 import type { Command } from '../../src/cli/command-table.js';
 import { memoryHost } from '../_helpers/memory-host.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validate } from '../../src/cli/commands/validate.js';
-import { BakeError } from '../../src/cli/errors.js';
+import { BakeError } from '../../src/errors.js';
 import { error, warning } from '../../src/template/diagnostics.js';
 import { fakeEngine } from '../_helpers/fake-engine.js';
 import { testdir } from '../_helpers/cli.js';

@@ -3,7 +3,7 @@
  * hint. Expected outcomes (a probe that fell back to TCG, a VM that had to be killed) are returned
  * as data instead; these are for "this step cannot go on".
  */
-import { BakeError, type ErrorSource } from '../../cli/errors.js';
+import { BakeError, type ErrorSource } from '../../errors.js';
 
 export const LocalErrorCode = {
   /** A host command (qemu, qemu-img, mmdebstrap, mkfs.ext4, ...) is not installed. */

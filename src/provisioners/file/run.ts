@@ -17,7 +17,7 @@
  */
 import path from 'node:path';
 import { SshErrorCode } from '../../communicator/ssh-errors.js';
-import { isBakeError } from '../../cli/errors.js';
+import { isBakeError } from '../../errors.js';
 import { resolveLocal } from '../local-path.js';
 import { blockName, failed, outcomeFromError, ProvisionerErrorCode } from '../provision-failure.js';
 import type { Provisioner, ProvisionerRun, ProvisionOutcome } from '../provisioner.js';
