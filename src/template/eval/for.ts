@@ -67,7 +67,7 @@ export function evalFor(ev: Evaluator, expr: ForExpr, env: Env): Result {
       else items.push(value);
       continue;
     }
-    const key = objectKey(ev, expr.keyExpr, inner);
+    const key = objectKey(ev, expr.keyExpr, inner, false);
     const value = ev.eval(expr.valueExpr, inner);
     if (key === FAILED || value === FAILED) {
       failed = true;

@@ -121,9 +121,13 @@ export function evalSplat(ev: Evaluator, expr: SplatExpr, env: Env): Result {
   return failed ? FAILED : out;
 }
 
-/** An object-constructor key: a bare name is itself; anything else is evaluated as a string. */
-export function objectKey(ev: Evaluator, key: Expr, env: Env): string | typeof FAILED {
-  if (key.kind === 'Variable') return key.name;
+/**
+ * An object key evaluated to a string. In an object constructor (`bareName: true`) a bare name is
+ * itself (`{ name = 1 }`); in a `for` expression's `key => value` it is an expression like any
+ * other (`{ for k, v in m : k => v }` uses the iterator's value).
+ */
+export function objectKey(ev: Evaluator, key: Expr, env: Env, bareName = true): string | typeof FAILED {
+  if (bareName && key.kind === 'Variable') return key.name;
   if (key.kind === 'Literal' && key.value !== null) return typeof key.value === 'number' ? formatNumber(key.value) : String(key.value);
   const v = ev.eval(key, env);
   if (v === FAILED) return FAILED;

@@ -32,6 +32,11 @@ describe('for expressions', () => {
     expect(value('{for u in var.users : u.name => u.role}', vars)).toEqual({ ann: 'admin', bob: 'dev', cy: 'admin' });
   });
 
+  it('evaluates a bare iterator name as the key, not as a literal name', () => {
+    expect(value('{for k, v in var.tags : k => upper(v)}', vars)).toEqual({ env: 'PROD', team: 'INFRA' });
+    expect(value('{for s in var.list : s => length(s)}', vars)).toEqual({ a: 1, bb: 2, ccc: 3 });
+  });
+
   it('groups values by key with ...', () => {
     expect(value('{for u in var.users : u.role => u.name...}', vars)).toEqual({ admin: ['ann', 'cy'], dev: ['bob'] });
   });
