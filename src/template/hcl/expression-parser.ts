@@ -19,7 +19,7 @@ import {
   type VariableExpr,
 } from './ast.js';
 import { Cursor, MAX_CHAIN, MAX_NESTING, describe } from './cursor.js';
-import { CLOSERS, closerMissing, opening, tooDeep, tooLong, trouble, type Open } from './recovery.js';
+import { CLOSERS, closeAtCutLine, closerMissing, opening, tooDeep, tooLong, trouble, type Open } from './recovery.js';
 import { parseHeredoc, parseQuoted } from './template-parser.js';
 import type { Token, TokenKind } from './token.js';
 
@@ -108,6 +108,7 @@ function parsePostfix(c: Cursor, expr: Expr): Expr {
       expr = step;
       continue;
     }
+    const openIdx = c.peekIndex();
     const open = c.next();
     c.pushNewlines(false);
     if (c.at('Star') && c.peekSecond().kind === 'CBrack') {
@@ -119,7 +120,7 @@ function parsePostfix(c: Cursor, expr: Expr): Expr {
     const key = parseExpr(c);
     const close = c.peek();
     if (close.kind === 'CBrack') c.next();
-    else if (close.kind !== 'TemplateAbort') {
+    else if (close.kind !== 'TemplateAbort' && !closeAtCutLine(c, openIdx)) {
       c.error('syntax', 'Missing "]" after index', close.range, {
         detail: `Found ${describe(close)} where the "]" closing the index that starts at line ${open.range.start.line}, column ${open.range.start.column} was expected.`,
       });
@@ -306,6 +307,7 @@ function parseObject(c: Cursor): ObjectExpr | ForExpr {
       const item = parseObjectItem(c);
       if (c.failures > failures && closerMissing(c, o, o.idx + 1, c.peekIndex(), true)) break;
       items.push(item);
+      if (closeAtCutLine(c, o.idx)) break;
       if (c.eat('Comma') || c.at('Newline')) continue;
       if (c.eat('CBrace')) break;
       // Junk right after a good item is just junk, unless the file ends here.

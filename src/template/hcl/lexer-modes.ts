@@ -1,11 +1,13 @@
 /**
  * The lexer's mode stack, and the rule for line breaks inside a quoted string's `${ }`.
  */
+import type { HeredocCut } from './heredoc-end.js';
 import type { TokenKind } from './token.js';
 
 export type Entry =
   | { kind: 'quoted'; start: number; checkpoint?: Checkpoint }
-  | { kind: 'heredoc'; start: number; headerEnd: number; marker: string; atLineStart: boolean }
+  /** `cut` is set when no line closes the heredoc: where its text is taken to end instead. */
+  | { kind: 'heredoc'; start: number; headerEnd: number; marker: string; atLineStart: boolean; cut?: HeredocCut }
   | { kind: 'bare' }
   /** `${` or `%{`; parens counts open `(`/`[` so a line break inside them is plausible. */
   | { kind: 'interp'; start: number; control: boolean; parens: number }
@@ -20,8 +22,12 @@ export interface Checkpoint {
   tokens: number;
   diags: number;
   lastSig: TokenKind | undefined;
-  /** Copies of the stack entries below and from the quoted string. */
-  below: Entry[];
+  brackets: number;
+  braces: number;
+  quoted: number;
+  /** Index of the quoted string on the stack; the entries below it stay as they are meanwhile. */
+  index: number;
+  /** Copies of the stack entries from the quoted string up. */
   from: Entry[];
 }
 

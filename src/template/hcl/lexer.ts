@@ -7,12 +7,14 @@
  * brace ends the interpolation.
  *
  * Errors never stop it: an unterminated string is closed at the end of its line (with a
- * TemplateAbort token so the parser knows), bad characters become Invalid tokens. Every
- * character of the input ends up in exactly one token.
+ * TemplateAbort token so the parser knows), an unterminated heredoc where heredoc-end.ts says the
+ * author meant it to end, and bad characters become Invalid tokens. Every character of the input
+ * ends up in exactly one token.
  */
 import { error, type Diagnostic, type Pos, type Range } from '../diagnostics.js';
 import { isDigit, isIdentContinue, isIdentStart } from './chars.js';
 import { decodeEscape } from './escapes.js';
+import { HeredocEnds, heredocAdvice } from './heredoc-end.js';
 import { describeChar, invalidHint } from './invalid-character.js';
 import { copyEntry, expressionContinues, type Checkpoint, type Entry } from './lexer-modes.js';
 import { LineIndex } from './line-index.js';
@@ -57,6 +59,15 @@ class Lexer {
   private pos = 0;
   private lastSig: TokenKind | undefined;
   private retries = 0;
+  /**
+   * `(` and `[` open in expression mode outside interpolations (those count their own); with the
+   * `{` entries on the stack, the brackets open at a heredoc, for heredoc-end.ts.
+   */
+  private brackets = 0;
+  /** `brace` and `quoted` entries on the stack: counted, so that no line end needs to look down a deep stack. */
+  private braces = 0;
+  private quoted = 0;
+  private readonly heredocEnds: HeredocEnds;
 
   constructor(
     private readonly text: string,
@@ -65,6 +76,7 @@ class Lexer {
     private readonly whitespace: boolean,
   ) {
     this.lines = new LineIndex(text);
+    this.heredocEnds = new HeredocEnds(text);
   }
 
   run(): LexResult {
@@ -120,12 +132,15 @@ class Lexer {
         else this.emit('Slash', start, start + 1);
         return;
       case '"':
+        if (top?.kind === 'interp' && this.closesOuterString(top, start)) return;
         this.emit('OQuote', start, start + 1);
         this.stack.push({ kind: 'quoted', start });
+        this.quoted++;
         return;
       case '{':
         this.emit('OBrace', start, start + 1);
         this.stack.push({ kind: 'brace' });
+        this.braces++;
         return;
       case '}':
         this.closeBrace(top, start, false);
@@ -137,11 +152,14 @@ class Lexer {
       case '(':
       case '[':
         if (top?.kind === 'interp') top.parens++;
+        else this.brackets++;
         this.emit(SINGLE[ch]!, start, start + 1);
         return;
       case ')':
       case ']':
-        if (top?.kind === 'interp' && top.parens > 0) top.parens--;
+        if (top?.kind === 'interp') {
+          if (top.parens > 0) top.parens--;
+        } else if (this.brackets > 0) this.brackets--;
         this.emit(SINGLE[ch]!, start, start + 1);
         return;
       case '<':
@@ -242,9 +260,10 @@ class Lexer {
       if (q.checkpoint === undefined && this.retries < MAX_RETRIES) q.checkpoint = this.checkpoint(quoted);
     } else if (top?.kind === 'interp' && top.parens === 0) {
       const parent = this.stack[this.stack.length - 2];
-      if (parent?.kind === 'heredoc' && this.nextLineIsMarker(this.pos + width, parent.marker)) {
-        // `${foo` followed by the closing marker: the `}` is missing, so close the interpolation
-        // here and let the heredoc end where the author meant it to.
+      if (parent?.kind === 'heredoc' && (this.nextLineIsMarker(this.pos + width, parent.marker) || this.pos >= (parent.cut?.at ?? Infinity))) {
+        // `${foo` followed by the closing marker (or where an unterminated heredoc is cut): the
+        // `}` is missing, so close the interpolation here and let the heredoc end where the
+        // author meant it to.
         this.diags.push(
           error('unterminated-template', 'Unclosed template interpolation', this.range(top.start, top.start + 2), {
             detail: `There is no closing } for this ${top.control ? '%{' : '${'} before the end of the heredoc "${parent.marker}".`,
@@ -267,6 +286,37 @@ class Lexer {
     return expressionContinues(this.lastSig, this.text, this.pos);
   }
 
+  /**
+   * At a `"` inside the `${ }` of a quoted string, as in `["A=${var.a"]`: if nothing after it on
+   * its line could end a string or an interpolation (no `"`, `{` or `}`), it cannot open a string
+   * that ends on this line. It is the outer string's closing quote, and the `${` is what was left
+   * open: report that, close both here, and return true. Read the other way, this quote would
+   * open a string running to the end of the line, the outer string would run on into the next
+   * line, and neither error would be the real one.
+   */
+  private closesOuterString(top: Extract<Entry, { kind: 'interp' }>, at: number): boolean {
+    if (this.stack[this.stack.length - 2]?.kind !== 'quoted') return false;
+    const text = this.text;
+    for (let p = at + 1; p < text.length; p++) {
+      const ch = text[p];
+      if (ch === '\n' || ch === '\r') break;
+      if (ch === '"' || ch === '{' || ch === '}') return false;
+    }
+    const q = this.lines.pos(at);
+    this.diags.push(
+      error('unterminated-template', 'Unclosed template interpolation', this.range(top.start, top.start + 2), {
+        detail: `There is no closing } for this ${top.control ? '%{' : '${'} before the quote at line ${q.line}, column ${q.column}, which ends the string.`,
+        hint: 'Add the missing } before the closing quote. To write a literal ${ or %{, double the first character: $${ or %%{.',
+      }),
+    );
+    this.stack.pop();
+    this.emit('TemplateAbort', at, at, { closes: 'interp' });
+    this.emit('CQuote', at, at + 1);
+    this.stack.pop();
+    this.quoted--;
+    return true;
+  }
+
   private closeBrace(top: Entry | undefined, start: number, strip: boolean): void {
     const end = start + (strip ? 2 : 1);
     if (top?.kind === 'interp') {
@@ -274,7 +324,10 @@ class Lexer {
       this.emit('TemplateSeqEnd', start, end, strip ? { strip: true } : undefined);
       return;
     }
-    if (top?.kind === 'brace') this.stack.pop();
+    if (top?.kind === 'brace') {
+      this.stack.pop();
+      this.braces--;
+    }
     this.emit('CBrace', start, end);
   }
 
@@ -303,8 +356,22 @@ class Lexer {
       );
     }
     this.emit('OHeredoc', start, q + nl, { heredoc: { marker, indented } });
-    this.stack.push({ kind: 'heredoc', start, headerEnd: p, marker, atLineStart: true });
+    const entry: Extract<Entry, { kind: 'heredoc' }> = { kind: 'heredoc', start, headerEnd: p, marker, atLineStart: true };
+    const textStart = q + nl;
+    if (!this.heredocEnds.hasMarkerLine(marker, textStart)) {
+      entry.cut = this.heredocEnds.cut(textStart, marker, this.indentation(start), this.braces + this.brackets);
+    }
+    this.stack.push(entry);
     return true;
+  }
+
+  /** Width of the spaces and tabs that start the line holding offset `at`. */
+  private indentation(at: number): number {
+    const text = this.text;
+    const start = text.lastIndexOf('\n', at - 1) + 1;
+    let p = start;
+    while (text[p] === ' ' || text[p] === '\t') p++;
+    return p - start;
   }
 
   private nextLineIsMarker(p: number, marker: string): boolean {
@@ -337,6 +404,7 @@ class Lexer {
         if (p > start) this.emit('QuotedLit', start, p, { value });
         this.emit('CQuote', p, p + 1);
         this.stack.pop();
+        this.quoted--;
         return;
       }
       if (ch === '\\') {
@@ -387,14 +455,17 @@ class Lexer {
         return;
       }
     }
+    // An unterminated heredoc stops where heredoc-end.ts cut it, or right here if an
+    // interpolation already ran past that point.
+    const limit = top.kind === 'heredoc' && top.cut !== undefined ? Math.max(top.cut.at, start) : text.length;
     let p = start;
     let value = '';
     let chunk = p;
     for (;;) {
-      if (p >= text.length) {
+      if (p >= limit) {
         value += text.slice(chunk, p);
         if (p > start) this.emit('StringLit', start, p, { value });
-        if (top.kind === 'heredoc') this.abortQuotedChain(this.stack.length - 1, p, 'eof');
+        if (top.kind === 'heredoc') this.abortQuotedChain(this.stack.length - 1, p, p >= text.length ? 'eof' : 'line');
         else this.stack.pop();
         return;
       }
@@ -445,8 +516,9 @@ class Lexer {
     const entry = this.stack[index]!;
     const openInterp = this.stack.slice(index + 1).find((e) => e.kind === 'interp');
     if (entry.kind === 'quoted') {
-      // `"${var.a"`: the inner quote was meant to close the string, so the outer string, cut at
-      // the same line end, is the one to report.
+      // `"${foo("a)}`: the inner string and the outer one are cut at the same line end; report
+      // only the outer one, where the trouble starts. (`"${var.a"`, where the inner quote was
+      // really the outer one's end, never gets here: see closesOuterString.)
       const prev = this.lastQuoteAbort;
       if (prev !== undefined && prev.at === at && this.diags[this.diags.length - 1] === prev.diag) this.diags.pop();
       const where = why === 'eof' ? 'the end of the file' : `the end of line ${this.lines.pos(at).line}`;
@@ -463,16 +535,20 @@ class Lexer {
       this.lastQuoteAbort = { at, diag };
     } else if (entry.kind === 'heredoc') {
       this.diags.push(
-        error('unterminated-heredoc', `Unterminated heredoc: no closing "${entry.marker}" line`, this.range(entry.start, entry.headerEnd), {
-          detail: `The file ends before a line containing only ${entry.marker}, which would close this heredoc.`,
-          hint: `Add a line with just ${entry.marker} (it may be indented) after the heredoc text.`,
-        }),
+        error(
+          'unterminated-heredoc',
+          `Unterminated heredoc: no closing "${entry.marker}" line`,
+          this.range(entry.start, entry.headerEnd),
+          heredocAdvice(entry.marker, entry.cut, at, (offset) => this.lines.pos(offset).line),
+        ),
       );
     }
     for (let i = this.stack.length - 1; i >= index; i--) {
       const e = this.stack[i]!;
-      if (e.kind === 'interp') this.emit('TemplateAbort', at, at, { closes: 'interp' });
+      if (e.kind === 'brace') this.braces--;
+      else if (e.kind === 'interp') this.emit('TemplateAbort', at, at, { closes: 'interp' });
       else if (e.kind === 'quoted' || e.kind === 'heredoc') this.emit('TemplateAbort', at, at, { closes: 'template' });
+      if (e.kind === 'quoted') this.quoted--;
     }
     this.stack.length = index;
   }
@@ -504,8 +580,11 @@ class Lexer {
     this.stack.length = 0;
   }
 
+  /** Index of the lowest `quoted` entry, looking down only as far as it. */
   private lowestQuoted(): number {
-    for (let i = 0; i < this.stack.length; i++) if (this.stack[i]!.kind === 'quoted') return i;
+    let left = this.quoted;
+    if (left === 0) return -1;
+    for (let i = this.stack.length - 1; i >= 0; i--) if (this.stack[i]!.kind === 'quoted' && --left === 0) return i;
     return -1;
   }
 
@@ -515,7 +594,10 @@ class Lexer {
       tokens: this.tokens.length,
       diags: this.diags.length,
       lastSig: this.lastSig,
-      below: this.stack.slice(0, index).map(copyEntry),
+      brackets: this.brackets,
+      braces: this.braces,
+      quoted: this.quoted,
+      index,
       from: this.stack.slice(index).map(copyEntry),
     };
   }
@@ -536,8 +618,14 @@ class Lexer {
     this.diags.length = cp.diags;
     this.pos = cp.pos;
     this.lastSig = cp.lastSig;
-    this.stack = [...cp.below.map(copyEntry), ...cp.from.map(copyEntry)];
-    this.abortQuotedChain(cp.below.length, cp.pos, 'line');
+    this.brackets = cp.brackets;
+    this.braces = cp.braces;
+    this.quoted = cp.quoted;
+    // The entries below the string are as they were at the checkpoint: none of them has been on
+    // top since, and only the top entry ever changes.
+    this.stack.length = cp.index;
+    for (const e of cp.from) this.stack.push(copyEntry(e));
+    this.abortQuotedChain(cp.index, cp.pos, 'line');
     return true;
   }
 

@@ -12,7 +12,8 @@
  *   itself, not its string form (HCL's `"${var.list}"` is the list).
  * - Where an expression could not be parsed there is a `null` Literal with an empty range; the
  *   file then has an error diagnostic, so such a tree should not be evaluated for real.
- * - A block that never closes gets an empty closeBraceRange where its body ends.
+ * - A block that never closes gets an empty closeBraceRange where its body ends: at the end of
+ *   the file, or before a line at column 1 that opens a top-level block (see startsTopLevel).
  * - An attribute set twice is reported and kept twice, in order.
  */
 import { sortDiagnostics, type Diagnostic, type Pos } from '../diagnostics.js';
@@ -23,6 +24,7 @@ import { lex } from './lexer.js';
 import { reportUnclosedBlocks } from './unclosed-blocks.js';
 import { parseBareTemplate } from './template-parser.js';
 import { isTrivia, type Token } from './token.js';
+import { TOP_LEVEL_BLOCKS } from './top-level-blocks.js';
 
 export interface ParseResult {
   file: File;
@@ -88,8 +90,14 @@ interface OpenBlock {
 }
 
 class BodyParser {
-  /** Blocks that reached the end of the file without their closing brace. */
+  /** Blocks that reached the end of the file, or a top-level block, without their closing brace. */
   private readonly unclosed = new Set<Block>();
+  /** Blocks being parsed. */
+  private openBlocks = 0;
+  /** Index of the token that ends every open block (see startsTopLevel). */
+  private stopAt: number | undefined;
+  /** For each token index, closing minus opening braces from there to the end; built on demand. */
+  private braceSuffix: Int32Array | undefined;
 
   constructor(private readonly c: Cursor) {}
 
@@ -99,6 +107,7 @@ class BodyParser {
     const items = firstItems;
     const attrs = new Map<string, Attribute>();
     for (const item of items) if (item.kind === 'Attribute') attrs.set(item.name, item);
+    let unindented = items.some(atColumn1);
     for (;;) {
       c.recovering = false;
       c.resetNewlines();
@@ -108,6 +117,10 @@ class BodyParser {
         continue;
       }
       if (t.kind === 'EOF') return { items };
+      if (block !== undefined && (c.i === this.stopAt || (!unindented && this.startsTopLevel()))) {
+        this.stopAt = c.i;
+        return { items };
+      }
       if (t.kind === 'CBrace') {
         if (block !== undefined) return { items, close: c.next() };
         c.error('unexpected-token', 'Unexpected "}"', t.range, {
@@ -128,10 +141,45 @@ class BodyParser {
       if (item === undefined) continue;
       if (item.kind === 'Attribute') this.checkDuplicate(attrs, item);
       items.push(item);
+      unindented ||= atColumn1(item);
       if (block === undefined && item.kind === 'Block' && this.unclosed.has(item)) {
-        reportUnclosedBlocks(c, item, this.unclosed);
+        const stop = this.stopAt === undefined ? undefined : c.toks[this.stopAt];
+        reportUnclosedBlocks(c, item, this.unclosed, stop);
+        this.stopAt = undefined;
       }
     }
+  }
+
+  /**
+   * Whether the next token, inside a block, starts a line at column 1 that opens a top-level
+   * block (`build {`), where the braces left in the file cannot close all the blocks open here.
+   * Then a `}` is missing and this line is where the author thought the blocks were over: they
+   * are closed here, for recovery, so that `build` is read as the top-level block it is, not as
+   * one nested in the unclosed block (which would be reported as out of place there). The
+   * caller asks only in a block with no item at column 1 yet: in a block written without
+   * indentation, column 1 says nothing. The brace count keeps a valid file, however indented,
+   * from ever being cut.
+   */
+  private startsTopLevel(): boolean {
+    const c = this.c;
+    const j = c.i;
+    const t = c.toks[j]!;
+    if (t.kind !== 'Ident' || t.range.start.column !== 1 || !TOP_LEVEL_BLOCKS.has(t.raw) || !c.startsLine(j)) return false;
+    const n = c.toks[j + 1]!.kind;
+    return (n === 'Ident' || n === 'OQuote' || n === 'OBrace') && this.bracesFrom(j) < this.openBlocks;
+  }
+
+  private bracesFrom(j: number): number {
+    if (this.braceSuffix === undefined) {
+      const toks = this.c.toks;
+      const suffix = new Int32Array(toks.length + 1);
+      for (let k = toks.length - 1; k >= 0; k--) {
+        const kind = toks[k]!.kind;
+        suffix[k] = suffix[k + 1]! + (kind === 'CBrace' ? 1 : kind === 'OBrace' ? -1 : 0);
+      }
+      this.braceSuffix = suffix;
+    }
+    return this.braceSuffix[j]!;
   }
 
   private checkDuplicate(attrs: Map<string, Attribute>, attr: Attribute): void {
@@ -159,6 +207,7 @@ class BodyParser {
     } else if (after.kind === 'Ident' || after.kind === 'OQuote' || after.kind === 'OBrace') {
       item = this.parseBlock(name);
       if (item === undefined) return undefined;
+      if (this.unclosed.has(item)) return item;
     } else {
       c.error('unexpected-token', `Expected "=" or a block after "${name.raw}"`, after.range, {
         detail: `Found ${describe(after)}. To set an argument write ${name.raw} = value; to open a block write ${name.raw} { ... }.`,
@@ -170,7 +219,8 @@ class BodyParser {
     if (end.kind === 'Newline' || end.kind === 'EOF' || (end.kind === 'CBrace' && singleLine && item.kind === 'Attribute')) {
       return item;
     }
-    if (end.kind === 'TemplateAbort') return item;
+    // The lexer gave up on a string or heredoc here, or just before: that ended the line.
+    if (end.kind === 'TemplateAbort' || c.toks[c.i - 1]?.kind === 'TemplateAbort') return item;
     const what = item.kind === 'Attribute' ? `the value of "${name.raw}"` : `the closing brace of block "${name.raw}"`;
     c.error('unexpected-token', `${unexpected(end)} after ${what}`, end.range, {
       detail:
@@ -215,6 +265,7 @@ class BodyParser {
       return this.makeBlock(type, labels, open, [], close);
     }
     c.depth++;
+    this.openBlocks++;
     try {
       const { items, close } = this.parseBlockBody({ type, open });
       const block = this.makeBlock(type, labels, open, items, close);
@@ -222,6 +273,7 @@ class BodyParser {
       return block;
     } finally {
       c.depth--;
+      this.openBlocks--;
     }
   }
 
@@ -362,4 +414,8 @@ class BodyParser {
       }
     }
   }
+}
+
+function atColumn1(item: BodyItem): boolean {
+  return (item.kind === 'Block' ? item.typeRange : item.nameRange).start.column === 1;
 }

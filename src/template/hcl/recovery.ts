@@ -6,6 +6,9 @@
  * starts back at the construct's own indentation with `name =` or `type "label" {` was not
  * meant to be inside it.
  *
+ * An unterminated string is the other thing that hides closers: it runs to the end of its line,
+ * so a `]` or `)` written after it on that line is inside the string (see closeAtCutLine).
+ *
  * Also the limits that keep pathological input from overflowing the stack.
  */
 import type { Expr } from './ast.js';
@@ -38,7 +41,7 @@ export function opening(c: Cursor, what: string, closer: TokenKind): Open {
 export function trouble(c: Cursor, o: Open, expected: string, alreadyReported = false, from = o.idx + 1, deeperFirst = false): boolean {
   const j = c.peekIndex();
   const t = c.toks[j]!;
-  if (t.kind === 'TemplateAbort') return false;
+  if (t.kind === 'TemplateAbort' || closeAtCutLine(c, o.idx)) return false;
   if (closerMissing(c, o, from, j, deeperFirst)) return false;
   if (t.kind === 'EOF') {
     unclosed(c, o, t);
@@ -51,6 +54,32 @@ export function trouble(c: Cursor, o: Open, expected: string, alreadyReported = 
   }
   skipToCloser(c, o);
   return c.at(o.closer);
+}
+
+/**
+ * Whether the bracket at openIdx was opened on a line that an unterminated string cut short just
+ * before the next token, with the bracket's closer in the string's text: `cmds = ["echo last]`.
+ * The closer was written, the string took it in; so the bracket counts as closed at the line
+ * end, with nothing more to report (the string already was). If so, moves back to that line end,
+ * for the enclosing construct, and returns true. Without the closer in the string, the bracket
+ * may well go on over the next lines (`["a` then `"b"]`), and the usual recovery applies.
+ */
+export function closeAtCutLine(c: Cursor, openIdx: number): boolean {
+  let k = c.peekIndex() - 1;
+  while (k > openIdx && c.toks[k]!.kind === 'Newline') k--;
+  const cut = c.toks[k]!;
+  if (k <= openIdx || cut.kind !== 'TemplateAbort' || cut.closes !== 'template') return false;
+  const open = c.toks[openIdx]!;
+  if (cut.range.start.line !== open.range.start.line) return false;
+  const closer = open.kind === 'OParen' ? ')' : open.kind === 'OBrace' ? '}' : ']';
+  for (let j = k - 1; j > openIdx; j--) {
+    const t = c.toks[j]!;
+    if (t.kind === 'QuotedLit' && t.raw.includes(closer)) {
+      c.i = k + 1;
+      return true;
+    }
+  }
+  return false;
 }
 
 /**

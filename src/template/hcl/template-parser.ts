@@ -104,6 +104,9 @@ function readItems(c: Cursor, end: 'CQuote' | 'CHeredoc' | 'EOF'): Item[] {
     c.popNewlines();
     if (close?.strip) trimNext = true;
     if (item === undefined) continue;
+    // A %{if} or %{for} that the lexer had to cut off (reported there) opens nothing: its
+    // missing %{endif} or %{endfor} would only echo that error.
+    if (close === undefined && (item.t === 'if' || item.t === 'for') && c.toks[c.i - 1]?.kind === 'TemplateAbort') continue;
     item.range = c.range(tok.range.start, c.prevEnd());
     if (item.t === 'interp') {
       item.stripLeft = tok.strip === true;

@@ -3,12 +3,20 @@
  * the wrong blocks and the block reported "still open at the end of the file" is usually not
  * the one the author forgot to close. Indentation tells the real story: the forgotten block is
  * the one whose body continues with an item back at the block's own indentation.
+ *
+ * The parser may also have closed the blocks early, at a line that opens a top-level block
+ * (`stop`); those the indentation does not explain are blamed on that line instead of the end of
+ * the file.
  */
 import type { Block, BodyItem } from './ast.js';
 import type { Cursor } from './cursor.js';
+import type { Token } from './token.js';
 
-/** `root` is a top-level block that reached the end of the file; `unclosed` holds all such blocks. */
-export function reportUnclosedBlocks(c: Cursor, root: Block, unclosed: ReadonlySet<Block>): void {
+/**
+ * `root` is a top-level block that reached the end of the file, or `stop` (the first token of a
+ * line opening a top-level block), without its closing brace; `unclosed` holds all such blocks.
+ */
+export function reportUnclosedBlocks(c: Cursor, root: Block, unclosed: ReadonlySet<Block>, stop?: Token): void {
   const chain: Block[] = [];
   for (let b: Block | undefined = root; b !== undefined; ) {
     chain.push(b);
@@ -23,12 +31,17 @@ export function reportUnclosedBlocks(c: Cursor, root: Block, unclosed: ReadonlyS
       hint: `Add "}" at the end of ${blockName(block)}.`,
     });
   }
-  // Fewer suspects than missing braces: the rest are at the end of the file, innermost first.
+  // Fewer suspects than missing braces: the rest are at the stop or the end of the file,
+  // innermost first.
   const reported = new Set(suspects.map((s) => s.block));
   for (const block of chain.reverse().slice(0, chain.length - suspects.length)) {
     if (reported.has(block)) continue;
+    const detail =
+      stop === undefined
+        ? `Block ${blockName(block)}, which starts on line ${block.typeRange.start.line}, is still open at the end of the file.`
+        : `Block ${stop.raw} on line ${stop.range.start.line} starts a new top-level block, so the "}" that closes ${blockName(block)} is probably missing before it.`;
     c.error('unclosed-brace', `Missing closing brace for block "${block.type}"`, block.openBraceRange, {
-      detail: `Block ${blockName(block)}, which starts on line ${block.typeRange.start.line}, is still open at the end of the file.`,
+      detail,
       hint: `Add "}" at the end of ${blockName(block)}.`,
     });
   }

@@ -37,12 +37,18 @@ export const cases: Case[] = [
   },
   {
     target: 'missing-closing-brace.hcl',
-    name: 'a block without its closing brace, at its opening brace',
-    // The second error is an echo: the build block was read as nested in the source.
-    errors: [
-      err('6:24', 'unclosed-brace', 'Missing closing brace for block "source"', { detail: 'line 10' }),
-      err('10:1', 'unknown-block', 'Unsupported block type "build"'),
-    ],
+    name: 'a block without its closing brace, at its opening brace, and the next top-level block read as one',
+    errors: [err('6:24', 'unclosed-brace', 'Missing closing brace for block "source"', { detail: 'line 10' })],
+  },
+  {
+    target: 'unterminated-heredoc.hcl',
+    name: 'a heredoc closed by a misspelled marker: one error, naming the line that holds it',
+    errors: [err('10:15', 'unterminated-heredoc', 'no closing "EOT" line', { detail: 'line 13', hint: 'EOF' })],
+  },
+  {
+    target: 'unterminated-interpolation.hcl',
+    name: 'a ${ without its }, at the ${, and the string still ends at its closing quote',
+    errors: [err('16:41', 'unterminated-template', 'Unclosed template interpolation', { detail: 'line 16, column 61' })],
   },
   {
     target: 'stray-closing-brace.hcl',
@@ -189,6 +195,11 @@ export const cases: Case[] = [
     ],
   },
   {
+    target: 'latin1-description.hcl',
+    name: 'a Latin-1 byte in a UTF-8 template: an encoding error at its line and column, not a silent U+FFFD',
+    errors: [err('3:21', 'invalid-character', 'not valid UTF-8', { detail: 'Byte 0xE9' })],
+  },
+  {
     target: 'empty.hcl',
     name: 'an empty file: valid, as in Packer',
     errors: [],
@@ -204,10 +215,4 @@ export const cases: Case[] = [
  * Corpus files whose exact diagnostics wait for an engine fix; until then they get only the
  * checks every file gets (ranges inside the file, CRLF, a CLI run without a stack trace).
  */
-export const awaitingFix: Record<string, string> = {
-  'unterminated-heredoc.hcl':
-    'want only unterminated-heredoc at 10:15; also reports Missing closing brace at 6:7 and 9:23 and Missing "]" at 10:14 (the heredoc swallowed them) and "A shell provisioner needs one of" at 9:3',
-  'unterminated-interpolation.hcl':
-    'want one error at the unclosed "${" (16:41); reports unterminated strings at 16:25 and 16:61 (its intended closing quote) and Missing closing brace for the build at 11:7',
-  'latin1-description.hcl': 'want an encoding error at 3:21 (byte 0xE9); the file is read as UTF-8 with U+FFFD in place of the byte, and is valid',
-};
+export const awaitingFix: Record<string, string> = {};

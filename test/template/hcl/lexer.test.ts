@@ -314,6 +314,17 @@ describe('lexer: unterminated strings', () => {
     expect(joined(text)).toBe(text);
   });
 
+  it('takes a quote inside ${ } with nothing after it that could end a string for the closing quote', () => {
+    const text = 'x = ["A=${var.a"]\ny = 2\n';
+    const r = lex(text, 'f.hcl');
+    expect(r.diagnostics.map((d) => [d.code, d.range?.start.column, d.summary])).toEqual([['unterminated-template', 9, 'Unclosed template interpolation']]);
+    expect(kinds(text)).toEqual([
+      'Ident', 'Equal', 'OBrack', 'OQuote', 'QuotedLit', 'TemplateInterp', 'Ident', 'Dot', 'Ident', 'TemplateAbort', 'CQuote', 'CBrack', 'Newline',
+      'Ident', 'Equal', 'Number', 'Newline',
+    ]);
+    expect(joined(text)).toBe(text);
+  });
+
   it('reports a string cut off by the end of the file', () => {
     const r = lex('x = "abc', 'f.hcl');
     expect(r.diagnostics[0]!.detail).toContain('end of the file');

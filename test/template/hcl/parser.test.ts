@@ -69,6 +69,20 @@ function codesAndLines(text: string): [string, number | undefined][] {
   return errors(text).map((d) => [d.code, d.range?.start.line]);
 }
 
+/** Every diagnostic as [code, "LINE:COLUMN", summary]. */
+function located(text: string): [string, string, string][] {
+  return errors(text).map((d) => [d.code, `${d.range?.start.line}:${d.range?.start.column}`, d.summary]);
+}
+
+/** Top-level items as `type` or `name`, with nested blocks' types in brackets. */
+function outline(text: string): string[] {
+  const show = (b: Block): string => {
+    const nested = b.body.items.filter((i): i is Block => i.kind === 'Block');
+    return nested.length === 0 ? b.type : `${b.type}[${nested.map(show).join(' ')}]`;
+  };
+  return parseHcl(text, 'main.pkr.hcl').file.body.items.map((i) => (i.kind === 'Block' ? show(i) : i.name));
+}
+
 describe('parseHcl: structure', () => {
   it('parses every valid fixture without diagnostics', () => {
     for (const name of readdirSync(VALID)) {
@@ -536,8 +550,13 @@ source "qemu" "x" {
     expect(errors('a { b = 1, c = 2 }\n')[0]!.hint).toContain('only one argument');
   });
 
-  it('reports an unclosed interpolation in a quoted string as an unterminated string', () => {
-    expect(codesAndLines('x = "${var.a"\ny = 2\n')).toEqual([['unterminated-string', 1]]);
+  it('reports an unclosed interpolation that runs into the quote ending its string at the ${', () => {
+    expect(located('x = "${var.a"\ny = 2\n')).toEqual([['unterminated-template', '1:6', 'Unclosed template interpolation']]);
+  });
+
+  it('reports a string cut short inside an unclosed interpolation as an unterminated string', () => {
+    // `("a)}`: the quote opens a string here (a "}" follows it), so the string is what is broken.
+    expect(codesAndLines('x = "${foo("a)}\ny = 2\n')).toEqual([['unterminated-string', 1]]);
   });
 
   it('reports every error in a file, not just the first', () => {
@@ -579,6 +598,108 @@ source "qemu" "x" {
       expect(d.summary).not.toMatch(/\.$/);
       expect(d.range).toBeDefined();
     }
+  });
+});
+
+describe('parseHcl: recovery without follow-on errors', () => {
+  it('ends a heredoc at a misspelled closing marker, so the braces after it close their blocks', () => {
+    const text = 'locals {\n  script = <<EOT\napt-get update\nEOF\n}\n\nlocals {\n  b = 1\n}\n';
+    expect(located(text)).toEqual([['unterminated-heredoc', '2:12', 'Unterminated heredoc: no closing "EOT" line']]);
+    expect(errors(text)[0]!.hint).toContain('Change EOF on line 4 to EOT');
+    expect(outline(text)).toEqual(['locals', 'locals']);
+  });
+
+  it('ends a heredoc inside a list at its misspelled marker, so the list and blocks around it close', () => {
+    const text = [
+      'build {',
+      '  sources = ["source.qemu.app"]',
+      '',
+      '  provisioner "shell" {',
+      '    inline = [<<EOT',
+      'apt-get update',
+      'EOF',
+      '    ]',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    expect(located(text)).toEqual([['unterminated-heredoc', '5:15', 'Unterminated heredoc: no closing "EOT" line']]);
+    expect(outline(text)).toEqual(['build[provisioner]']);
+  });
+
+  it('ends a heredoc without any closing line before the line that closes the brackets around it', () => {
+    const text = 'build {\n  provisioner "shell" {\n    inline = [<<EOT\napt-get update\n    ]\n  }\n}\n';
+    expect(located(text)).toEqual([['unterminated-heredoc', '3:15', 'Unterminated heredoc: no closing "EOT" line']]);
+    expect(errors(text)[0]!.detail).toContain('before line 5');
+  });
+
+  it('does not end an unterminated heredoc at a "}" of its own text', () => {
+    // The JSON's "}" at column 1 would leave one brace too many for the blocks; the "  }" fits.
+    const text = 'build {\n  provisioner "file" {\n    content = <<EOT\n{\n  "a": 1\n}\n    destination = "/x"\n  }\n}\n';
+    expect(located(text)).toEqual([['unterminated-heredoc', '3:15', 'Unterminated heredoc: no closing "EOT" line']]);
+    expect(errors(text)[0]!.detail).toContain('before line 8');
+  });
+
+  it('reports an unclosed ${ in a quoted string at the ${, and ends the string at its quote', () => {
+    const text = 'locals {\n  a = ["A=${var.a"]\n}\nlocals {\n  b = 1\n}\n';
+    expect(located(text)).toEqual([['unterminated-template', '2:11', 'Unclosed template interpolation']]);
+    expect(errors(text)[0]!.detail).toContain('line 2, column 18');
+    expect(outline(text)).toEqual(['locals', 'locals']);
+    const a = (parseHcl(text, 'f.hcl').file.body.items[0] as Block).body.items[0] as Attribute;
+    expect(a.expr.range.end).toMatchObject({ line: 2, column: 20 });
+  });
+
+  it('counts a list closed when its "]" is inside a string left unterminated on the same line', () => {
+    expect(located('locals {\n  cmds = ["echo last]\n}\n')).toEqual([['unterminated-string', '2:11', 'Unterminated string']]);
+    expect(located('x = foo("a)\ny = {k = "v}\nz = a["k]\n')).toEqual([
+      ['unterminated-string', '1:9', 'Unterminated string'],
+      ['unterminated-string', '2:10', 'Unterminated string'],
+      ['unterminated-string', '3:7', 'Unterminated string'],
+    ]);
+  });
+
+  it('still reports a list left open when no "]" was swallowed by the unterminated string', () => {
+    expect(located('x = ["a\ny = 1\n')).toEqual([
+      ['unclosed-brace', '1:5', 'Missing "]" to close the list'],
+      ['unterminated-string', '1:6', 'Unterminated string'],
+    ]);
+  });
+
+  it('ends an unclosed block at a line opening a top-level block, and reads that block at top level', () => {
+    const text = [
+      'variable "app_version" {',
+      '  type    = string',
+      '}',
+      '',
+      'source "qemu" "webapp" {',
+      '  image_name = "webapp"',
+      '',
+      'build {',
+      '  sources = ["source.qemu.webapp"]',
+      '  provisioner "shell" {',
+      '    inline = ["echo"]',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    expect(located(text)).toEqual([['unclosed-brace', '5:24', 'Missing closing brace for block "source"']]);
+    expect(errors(text)[0]!.detail).toContain('Block build on line 8');
+    expect(outline(text)).toEqual(['variable', 'source', 'build[provisioner]']);
+  });
+
+  it('closes every block open at that line, blaming each by indentation where it can', () => {
+    const text = 'build {\n  provisioner "shell" {\n    inline = ["a"]\n\nsource "qemu" "x" {\n  a = 1\n}\n';
+    expect(located(text)).toEqual([
+      ['unclosed-brace', '1:7', 'Missing closing brace for block "build"'],
+      ['unclosed-brace', '2:23', 'Missing closing brace for block "provisioner"'],
+    ]);
+    expect(outline(text)).toEqual(['build[provisioner]', 'source']);
+  });
+
+  it('keeps a block at column 1 nested when the braces say it is, however it is indented', () => {
+    const text = 'build {\n  name = "a"\nsource "qemu.x" {\n  name = "b"\n}\n}\n';
+    expect(errors(text)).toEqual([]);
+    expect(outline(text)).toEqual(['build[source]']);
   });
 });
 
