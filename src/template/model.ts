@@ -30,25 +30,20 @@ export interface Source {
   range: Range;
 }
 
-export interface Provisioner {
+/** A provisioner or post-processor as declared in a build: its type, settings and filters. */
+export interface Component {
   type: string;
-  /** Optional `name` label-less attribute as in Packer (`provisioner "shell" { name = "..." }`). */
+  /** Optional `name` attribute, as in Packer (`provisioner "shell" { name = "..." }`). */
   name?: string;
   config: ValueObject;
-  /** Source refs this provisioner is limited to / excluded from (Packer's only/except). */
+  /** Build sources this component is limited to / excluded from (Packer's only/except). */
   only?: string[];
   except?: string[];
   range: Range;
 }
 
-export interface PostProcessor {
-  type: string;
-  name?: string;
-  config: ValueObject;
-  only?: string[];
-  except?: string[];
-  range: Range;
-}
+export type Provisioner = Component;
+export type PostProcessor = Component;
 
 /**
  * One source as used by a build, with the build's nested `source` block overrides applied. This
