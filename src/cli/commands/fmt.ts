@@ -41,7 +41,9 @@ export async function fmt(opts: FmtOptions, host: IoHost, engine: Engine): Promi
     if (output === text) continue;
     unformatted = true;
     host.out.line(display);
-    if (opts.diff) host.out.write(unifiedDiff(text, output, `a/${display}`, `b/${display}`));
+    // git's a/ b/ prefixes, joined without doubling the slash of an absolute path.
+    const side = (prefix: string) => `${prefix}${display.startsWith('/') ? '' : '/'}${display}`;
+    if (opts.diff) host.out.write(unifiedDiff(text, output, side('a'), side('b')));
     if (opts.write && !opts.check) await writeFile(file, output);
   }
   if (invalid) return ExitCode.failure;
