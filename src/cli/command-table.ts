@@ -110,6 +110,91 @@ export const commands: readonly Command[] = [
     },
   ),
   defineCommand(
+    {
+      name: 'build',
+      summary: 'Build an image, and the layers below it that are missing or stale',
+      description:
+        'Plans the layer chain of TEMPLATE (each "parent" is a template of that name beside it or in ' +
+        'templates/, else a stored image), reuses every layer whose content hash matches an image ' +
+        'younger than its max_age, and builds the rest base first with the local qemu builder: ' +
+        'boot, provision over SSH, power down, commit as a qcow2 layer in BAKE_HOME (default .bake). ' +
+        'SIGINT/SIGTERM stop the build after cleaning up (exit 130/143).',
+      args: [{ ...templateArg, name: 'TEMPLATE' }],
+      flags: [
+        ...templateFlags,
+        { name: 'force', kind: 'boolean', description: 'Rebuild the target layer even when an image with its hash exists' },
+        { name: 'no-cache', kind: 'boolean', description: 'Rebuild every layer of the chain' },
+        {
+          name: 'on-error',
+          kind: 'string',
+          valueName: 'POLICY',
+          choices: ['cleanup', 'abort', 'ask'],
+          description: 'When a step fails: cleanup (default), abort (leave the VM running and print how to log in), ask (on a terminal)',
+        },
+        { name: 'json', kind: 'boolean', description: 'Print a JSON result on stdout (progress goes to stderr)' },
+      ],
+      extraExitCodes: [
+        [130, 'interrupted (SIGINT), after cleaning up'],
+        [143, 'terminated (SIGTERM), after cleaning up'],
+      ],
+      examples: ['bake build webapp.hcl', 'bake build -var app_version=1.2.0 -on-error=abort webapp.hcl'],
+    },
+    async ({ flags, positionals }, host) => {
+      const { build } = await import('./commands/build.js');
+      return build(
+        {
+          file: positionals[0]!,
+          force: flags.force,
+          noCache: flags['no-cache'],
+          onError: (flags['on-error'] ?? 'cleanup') as 'cleanup' | 'abort' | 'ask',
+          json: flags.json,
+          ...templateInputs(flags),
+        },
+        host,
+        await engine(),
+      );
+    },
+  ),
+  defineCommand(
+    {
+      name: 'images',
+      summary: 'List the images in the local store',
+      description: 'Lists the images in BAKE_HOME, newest first: id, name, parent image, content hash, creation time and the bytes the layer adds.',
+      args: [],
+      flags: [{ name: 'json', kind: 'boolean', description: 'Print a JSON array instead' }],
+    },
+    async ({ flags }, host) => {
+      const { images } = await import('./commands/images.js');
+      return images({ json: flags.json }, host);
+    },
+  ),
+  defineCommand(
+    {
+      name: 'rmi',
+      summary: 'Remove an image from the local store',
+      description: 'Removes an image by id, or the newest image with a name. Refuses while another image is layered on it.',
+      args: [{ name: 'IMAGE', description: 'An image id (img-...) or name', required: true }],
+      flags: [],
+    },
+    async ({ positionals }, host) => {
+      const { rmi } = await import('./commands/images.js');
+      return rmi({ ref: positionals[0]! }, host);
+    },
+  ),
+  defineCommand(
+    {
+      name: 'gc',
+      summary: 'Remove what killed builds left behind',
+      description: 'Stops VMs whose bake has exited and removes staging directories whose build is gone, and says what it removed.',
+      args: [],
+      flags: [],
+    },
+    async (_args, host) => {
+      const { gc } = await import('./commands/images.js');
+      return gc(host);
+    },
+  ),
+  defineCommand(
     { name: 'version', summary: 'Print the version of bake', description: 'Prints the version of bake and of Node.js.', args: [], flags: [] },
     async (_args, host) => {
       const { version } = await import('./commands/version.js');

@@ -7,6 +7,10 @@ export const ExitCode = {
   usage: 2,
   /** `fmt --check` found files that need formatting (as `packer fmt -check` and `terraform fmt -check`). */
   unformatted: 3,
+  /** Stopped by SIGINT (128 + 2), after cleaning up. */
+  interrupted: 130,
+  /** Stopped by SIGTERM (128 + 15), after cleaning up. */
+  terminated: 143,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

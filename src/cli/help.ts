@@ -41,6 +41,7 @@ export function renderMainHelp(specs: readonly CommandSpec[]): string {
       ['NO_COLOR', 'Set to turn colour off (there is none anyway off a terminal)'],
       ['CI', 'When true, plain output: no colour'],
       ['BAKE_DEBUG', 'Set to 1 to show the stack trace of an internal error'],
+      ['BAKE_HOME', 'Image store, locks and VM run-time files (default .bake in the working directory)'],
     ]),
     '',
     'Run "bake COMMAND --help" for the arguments and flags of a command.',

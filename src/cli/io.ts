@@ -28,6 +28,12 @@ export interface IoHost {
   readonly cwd: string;
   readonly env: Env;
   readonly redactor: Redactor;
+  /** Aborted on SIGINT/SIGTERM (its reason is the signal's name); long commands pass it down. */
+  readonly signal?: AbortSignal;
+  /** The real stdout when it is a terminal, for renderers that redraw (listr2); absent in tests and pipes. */
+  readonly terminal?: NodeJS.WriteStream;
+  /** Asks a question on the terminal; absent when stdin is not a TTY. */
+  readonly prompt?: (question: string) => Promise<string>;
   /** Writes out whatever partial last line is still buffered. main calls it before exiting. */
   flush(): void;
 }
@@ -39,6 +45,9 @@ export interface IoHostOptions {
   stderrIsTTY?: boolean;
   cwd: string;
   env: Env;
+  signal?: AbortSignal;
+  terminal?: NodeJS.WriteStream;
+  prompt?: (question: string) => Promise<string>;
 }
 
 export function createIoHost(opts: IoHostOptions): IoHost {
@@ -51,6 +60,9 @@ export function createIoHost(opts: IoHostOptions): IoHost {
     cwd: opts.cwd,
     env: opts.env,
     redactor,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.prompt ? { prompt: opts.prompt } : {}),
+    ...(opts.terminal ? { terminal: opts.terminal } : {}),
     flush() {
       out.flush();
       err.flush();

@@ -81,7 +81,16 @@ export async function run(argv: readonly string[] = process.argv.slice(2)): Prom
       throw err;
     });
   }
+  // A signal aborts the command, whose steps then clean up (VMs, staging directories, locks)
+  // before it returns 130 or 143. A second signal of the same kind is left to kill the process.
+  const interrupt = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => interrupt.abort(sig));
+  }
   const host = createIoHost({
+    signal: interrupt.signal,
+    ...(process.stdin.isTTY ? { prompt: askOnTerminal } : {}),
+    ...(process.stdout.isTTY ? { terminal: process.stdout } : {}),
     stdout: process.stdout,
     stderr: process.stderr,
     stdoutIsTTY: process.stdout.isTTY === true,
@@ -94,4 +103,14 @@ export async function run(argv: readonly string[] = process.argv.slice(2)): Prom
   // Let pending writes to a pipe drain before exiting.
   await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
   process.exit(code);
+}
+
+async function askOnTerminal(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }
