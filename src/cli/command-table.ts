@@ -9,6 +9,7 @@ import type { Engine } from './engine.js';
 import type { ExitCode } from './exit-codes.js';
 import type { IoHost } from './io.js';
 import { templateFlags, templateInputs } from './template-flags.js';
+import { UsageError } from './errors.js';
 
 export interface Command {
   spec: CommandSpec;
@@ -34,6 +35,19 @@ function defineCommand<const Fs extends readonly FlagSpec[]>(
 async function engine(): Promise<Engine> {
   const { realEngine } = await import('./engine.js');
   return realEngine();
+}
+
+const pipelineFlag = {
+  name: 'pipeline',
+  kind: 'string',
+  valueName: 'FILE',
+  description: 'The pipeline file; default: the only file in pipelines/',
+} as const;
+
+/** A flag the command cannot run without. */
+function requiredFlag(value: string | undefined, name: string, valueName: string, command: string): string {
+  if (value === undefined || value === '') throw new UsageError('ERR_BAKE_USAGE_MISSING_FLAG', `bake ${command} needs --${name} ${valueName}`, { hint: `See bake ${command} --help.` });
+  return value;
 }
 
 const templateArg = {
@@ -184,14 +198,127 @@ export const commands: readonly Command[] = [
   defineCommand(
     {
       name: 'gc',
-      summary: 'Remove what killed builds left behind',
-      description: 'Stops VMs whose bake has exited and removes staging directories whose build is gone, and says what it removed.',
+      summary: 'Remove what killed builds and deployments left behind',
+      description:
+        'Stops VMs whose bake has exited and removes staging directories whose build is gone; finishes or ' +
+        'rolls back deployments whose bake was killed, destroys groups kept past keep_previous and ' +
+        'instances no group owns. Never touches a live group. Says what it removed.',
       args: [],
       flags: [],
     },
     async (_args, host) => {
       const { gc } = await import('./commands/images.js');
       return gc(host);
+    },
+  ),
+  defineCommand(
+    {
+      name: 'promote',
+      summary: 'Deploy an image to an environment, blue/green',
+      description:
+        'Launches a new group from the image, waits until the load balancer\'s health checks pass on ' +
+        'every instance, moves traffic to it, checks that answers come from it, and keeps the previous ' +
+        'group in standby for keep_previous. With no IMAGE, the first environment of the pipeline takes ' +
+        'the newest image of its template and every later one what is live in the environment before it. ' +
+        'If the new group fails, it is destroyed and the previous one keeps serving.',
+      args: [{ name: 'IMAGE', description: 'An image id (img-...) or name; default: see above', required: false }],
+      flags: [
+        { name: 'to', kind: 'string', valueName: 'ENV', description: 'The environment to promote to (required)' },
+        pipelineFlag,
+        { name: 'dry-run', kind: 'boolean', description: 'Print the plan and change nothing' },
+        { name: 'json', kind: 'boolean', description: 'Print a JSON result on stdout (progress goes to stderr)' },
+      ],
+      extraExitCodes: [
+        [130, 'interrupted (SIGINT): the new group is destroyed, the previous one serves'],
+        [143, 'terminated (SIGTERM), likewise'],
+      ],
+      examples: ['bake promote --to staging', 'bake promote --to staging img-3f2a9c01b2d4 --dry-run', 'bake promote --to prod'],
+    },
+    async ({ flags, positionals }, host) => {
+      const { promote } = await import('./commands/deploy.js');
+      return promote(
+        {
+          to: requiredFlag(flags.to, 'to', 'ENV', 'promote'),
+          dryRun: flags['dry-run'],
+          json: flags.json,
+          ...(positionals[0] === undefined ? {} : { image: positionals[0] }),
+          ...(flags.pipeline === undefined ? {} : { pipeline: flags.pipeline }),
+        },
+        host,
+      );
+    },
+  ),
+  defineCommand(
+    {
+      name: 'rollback',
+      summary: 'Go back to what an environment served before its last cutover',
+      description:
+        'Moves traffic back to the group kept in standby by the last promote and destroys the current one. ' +
+        'When no group is kept any more, deploys the image that served before, blue/green.',
+      args: [],
+      flags: [
+        { name: 'env', kind: 'string', valueName: 'ENV', description: 'The environment (required)' },
+        pipelineFlag,
+        { name: 'dry-run', kind: 'boolean', description: 'Print the plan and change nothing' },
+        { name: 'json', kind: 'boolean', description: 'Print a JSON result on stdout (progress goes to stderr)' },
+      ],
+      examples: ['bake rollback --env prod', 'bake rollback --env staging --dry-run'],
+    },
+    async ({ flags }, host) => {
+      const { rollback } = await import('./commands/deploy.js');
+      return rollback(
+        {
+          env: requiredFlag(flags.env, 'env', 'ENV', 'rollback'),
+          dryRun: flags['dry-run'],
+          json: flags.json,
+          ...(flags.pipeline === undefined ? {} : { pipeline: flags.pipeline }),
+        },
+        host,
+      );
+    },
+  ),
+  defineCommand(
+    {
+      name: 'status',
+      summary: "Show an environment: live image, groups, health, load balancer",
+      description:
+        'Shows the live image and group, every group with its instances and their health as the load ' +
+        'balancer sees it, and the endpoint. Finishes or rolls back a deployment whose bake was killed.',
+      args: [],
+      flags: [
+        { name: 'env', kind: 'string', valueName: 'ENV', description: 'The environment (required)' },
+        pipelineFlag,
+        { name: 'json', kind: 'boolean', description: 'Print JSON (with endpoint and image) instead' },
+      ],
+      examples: ['bake status --env staging', 'curl "$(bake status --env staging --json | jq -r .endpoint)"'],
+    },
+    async ({ flags }, host) => {
+      const { status } = await import('./commands/deploy.js');
+      return status(
+        { env: requiredFlag(flags.env, 'env', 'ENV', 'status'), json: flags.json, ...(flags.pipeline === undefined ? {} : { pipeline: flags.pipeline }) },
+        host,
+      );
+    },
+  ),
+  defineCommand(
+    {
+      name: 'down',
+      summary: "Stop everything of an environment",
+      description: "Destroys every group of the environment and stops its load balancer. Refuses while the environment serves, unless --force.",
+      args: [],
+      flags: [
+        { name: 'env', kind: 'string', valueName: 'ENV', description: 'The environment (required)' },
+        pipelineFlag,
+        { name: 'force', kind: 'boolean', description: 'Take down an environment that is serving' },
+      ],
+      examples: ['bake down --env staging --force'],
+    },
+    async ({ flags }, host) => {
+      const { down } = await import('./commands/deploy.js');
+      return down(
+        { env: requiredFlag(flags.env, 'env', 'ENV', 'down'), force: flags.force, ...(flags.pipeline === undefined ? {} : { pipeline: flags.pipeline }) },
+        host,
+      );
     },
   ),
   defineCommand(

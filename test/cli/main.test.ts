@@ -57,7 +57,7 @@ describe('usage errors', () => {
     expect(code).toBe(2);
     expect(stderr).toBe(
       'error: unknown command "inspcet" [ERR_BAKE_UNKNOWN_COMMAND]\n' +
-        'hint: Did you mean "inspect"? Commands: validate, inspect, fmt, build, images, rmi, gc, version, help. Run "bake --help" for more.\n',
+        'hint: Did you mean "inspect"? Commands: validate, inspect, fmt, build, images, rmi, gc, promote, rollback, status, down, version, help. Run "bake --help" for more.\n',
     );
   });
 

@@ -16,6 +16,7 @@ import { planLayers, qemuSources, type LayerPlan } from '../../build/plan.js';
 import { runChain, type LayerResult } from '../../build/run-chain.js';
 import type { OnError } from '../../build/steps.js';
 import { BakeError, isBakeError } from '../../errors.js';
+import { appendHistory } from '../../registry/history.js';
 import { ImageStore } from '../../registry/images.js';
 import { systemClock } from '../../runtime/clock.js';
 import { hasErrors } from '../../template/diagnostics.js';
@@ -24,6 +25,7 @@ import { bakeHome } from '../bake-home.js';
 import { manifestEntry, writeManifest } from '../build-manifest.js';
 import { listrBuildView } from '../build-listr.js';
 import { plainBuildEvents, resultJson, summaryLine } from '../build-renderer.js';
+import { actor } from '../actor.js';
 import type { Engine } from '../engine.js';
 import { ExitCode } from '../exit-codes.js';
 import type { IoHost } from '../io.js';
@@ -109,6 +111,18 @@ export async function build(opts: BuildOptions, host: IoHost, engine: Engine): P
   const ok = results.every((r) => r.kind === 'cached' || r.kind === 'built');
   if (ok) writeManifests(plans, results, loaded.template, host, store, runUuid);
   recordRun(home, runUuid, target.absolute, results, clock.now());
+  for (const r of results) {
+    // The audit trail records what was made or tried, not what the cache served.
+    if (r.kind !== 'built' && r.kind !== 'failed' && r.kind !== 'cancelled') continue;
+    appendHistory(home, {
+      at: new Date(clock.now()).toISOString(),
+      actor: actor(host),
+      action: 'build',
+      result: r.kind === 'built' ? 'succeeded' : 'failed',
+      template: r.layer.templatePath,
+      ...(r.kind === 'built' ? { image: r.image.id } : { detail: `${r.kind} in ${r.step}` }),
+    });
+  }
 
   if (opts.json) {
     host.out.line(JSON.stringify({ run: runUuid, ok, layers: results.map(resultJson) }, null, 2));

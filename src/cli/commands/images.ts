@@ -3,6 +3,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runDirs } from '../../builders/local/steps/boot.js';
 import { findOrphans, reapOrphan, vmRecordPath } from '../../builders/local/vm-state.js';
+import { imagesInUse } from '../../deploy/images-in-use.js';
 import { BakeError } from '../../errors.js';
 import { ImageStore } from '../../registry/images.js';
 import { systemClock } from '../../runtime/clock.js';
@@ -30,6 +31,12 @@ export async function rmi(opts: { ref: string }, host: IoHost): Promise<ExitCode
   const image = store.resolve(opts.ref);
   if (!image) {
     throw new BakeError('ERR_BAKE_IMAGE_NOT_FOUND', `no image ${opts.ref}`, { hint: 'bake images lists the images by id and name.' });
+  }
+  const users = imagesInUse(bakeHome(host)).get(image.id);
+  if (users) {
+    throw new BakeError('ERR_BAKE_IMAGE_IN_USE', `cannot remove ${opts.ref}: deployed as ${[...new Set(users)].join(', ')}`, {
+      hint: 'Promote another image or run `bake down --env ENV` first.',
+    });
   }
   const result = store.remove(image.id);
   if (result.kind === 'refused') {
@@ -66,6 +73,24 @@ export async function gc(host: IoHost): Promise<ExitCode> {
     host.out.line(`removed abandoned staging directory ${dir}`);
     removed++;
   }
+  removed += await gcDeploymentsReport(host);
   if (removed === 0) host.out.line('nothing to clean up');
   return ExitCode.ok;
+}
+
+/** The deploy half: loaded only when some environment was ever deployed. */
+async function gcDeploymentsReport(host: IoHost): Promise<number> {
+  if (!existsSync(path.join(bakeHome(host), 'deploy'))) return 0;
+  const { gcDeployments } = await import('../../deploy/gc.js');
+  const { localDeployDeps } = await import('../deploy-engine.js');
+  let removed = 0;
+  for (const r of await gcDeployments(localDeployDeps(host, host.out))) {
+    if (r.busy) host.err.line(`warning: ${r.env} left alone: ${r.busy}`);
+    if (r.recovered.kind === 'rolled-back') host.out.line(`${r.env}: rolled back the unfinished deployment of ${r.recovered.group}`);
+    if (r.recovered.kind === 'finished') host.out.line(`${r.env}: finished the unfinished deployment of ${r.recovered.outcome.deployment.group}`);
+    for (const g of r.expired) host.out.line(`${r.env}: destroyed ${g}, kept past keep_previous`);
+    for (const g of r.orphans) host.out.line(`${r.env}: destroyed orphan instances of ${g}`);
+    removed += r.expired.length + r.orphans.length + (r.recovered.kind === 'none' ? 0 : 1);
+  }
+  return removed;
 }

@@ -1,12 +1,13 @@
 /**
- * The accelerator choice (probed once per boot of the host and cached under BAKE_HOME/cache), and
+ * The accelerator choice (accelerator-choice.ts: probed once per boot of the host, then cached), and
  * the layer's disk: a fresh OS base from mmdebstrap, or a qcow2 overlay on the parent's disk with
  * the parent's kernel and initrd beside it.
  */
-import { copyFile, link, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, link } from 'node:fs/promises';
 import path from 'node:path';
 import type { Step } from '../../../build/steps.js';
-import { probeAccelerator, type AcceleratorChoice, type AcceleratorSetting } from '../accelerator.js';
+import type { AcceleratorSetting } from '../accelerator.js';
+import { chooseAccelerator } from '../accelerator-choice.js';
 import type { BootstrapSpec } from '../bootstrap.js';
 import { LAYER_FILES, type LayerContext } from '../build-context.js';
 import { createOverlay } from '../qemu-img.js';
@@ -18,16 +19,8 @@ export const acceleratorStep: Step<LayerContext> = {
   name: 'accelerator',
   async run(ctx, signal) {
     const { deps } = ctx;
-    const cacheFile = path.join(deps.home, 'cache', 'accelerator.json');
-    const cached = await readFile(cacheFile, 'utf8').then((t) => JSON.parse(t) as AcceleratorChoice, () => undefined);
     const setting = (ctx.req.buildSource.config.accelerator as AcceleratorSetting | undefined) ?? 'auto';
-    const tempRoot = path.join(deps.home, 'run');
-    await mkdir(tempRoot, { recursive: true });
-    const choice = await probeAccelerator({ runner: deps.runner, clock: deps.clock, tempRoot }, { setting, signal, ...(cached ? { cached } : {}) });
-    if (choice.source === 'probe' && choice.cacheKey) {
-      await mkdir(path.dirname(cacheFile), { recursive: true });
-      await writeFile(cacheFile, `${JSON.stringify(choice)}\n`);
-    }
+    const choice = await chooseAccelerator(deps, { setting, signal });
     ctx.accelerator = choice;
     deps.events.log(ctx.req.name, `accelerator ${choice.accelerator} (${choice.source}: ${choice.reason})`);
   },
