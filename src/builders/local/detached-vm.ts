@@ -2,27 +2,25 @@
  * VMs that outlive bake: a deploy's instances keep serving after `bake promote` exits. qemu runs
  * with -daemonize, so it is nobody's child: its parent exits once the VM is set up (devices, host
  * forwards, QMP), which is when `launchDetachedVm` returns, and a forward port taken meanwhile
- * shows as that parent's failure and is retried with fresh ports, as for build VMs (vm.ts).
+ * shows as that parent's failure and is retried with fresh ports, as for build VMs (vm-launch.ts).
  *
  * Each VM has a state record (vm-state.ts) in the caller's state directory, written before qemu
  * starts. It is how a later bake finds the VM again: `listDetachedVms` tells which are still
  * running (by their exact command line, so a reused pid is never mistaken for one), and
  * `stopDetachedVm` stops one and removes its files.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock } from '../../runtime/clock.js';
-import { withRetry } from '../../runtime/retry.js';
-import { QEMU_SYSTEM, type Accelerator } from './accelerator.js';
-import { isLocalBuilderError, LocalBuilderError, LocalErrorCode } from './local-errors.js';
-import { isHostForwardTaken, localPortAllocator, type PortAllocator } from './ports.js';
+import { QEMU_SYSTEM } from './accelerator.js';
+import { LocalBuilderError, LocalErrorCode } from './local-errors.js';
+import { isHostForwardTaken, type PortAllocator } from './ports.js';
 import type { ProcessRunner } from './process.js';
-import { kernelCommandLine, qemuVmArgs, type Forward } from './qemu-args.js';
+import type { Forward } from './qemu-args.js';
+import { prepareVmLaunch, retryTakenPorts, type VmLaunchSpec } from './vm-launch.js';
 import {
   dropVmRecord,
   linuxProcTable,
-  ownerIdentity,
   parseVmRecord,
   reapOrphan,
   sameArgv,
@@ -33,20 +31,8 @@ import {
   type VmRecord,
 } from './vm-state.js';
 
-export interface DetachedVmOptions {
-  /** Unique in stateDir. Letters, digits, ".", "_", "-". */
-  name: string;
-  disk: string;
-  kernel: string;
-  initrd: string;
-  accelerator: Accelerator;
-  memoryMiB?: number;
-  cpus?: number;
-  sshPublicKey: string;
-  /** Guest ports to forward besides SSH, each to a free port on 127.0.0.1. */
-  forwardPorts?: readonly number[];
-  /** Serial log, QMP socket and pid file. Short: a unix socket path has 107 bytes. */
-  runDir: string;
+export interface DetachedVmOptions extends VmLaunchSpec {
+  /** Where the VM's state record goes. */
   stateDir: string;
   signal?: AbortSignal;
 }
@@ -54,7 +40,7 @@ export interface DetachedVmOptions {
 export interface DetachedVm {
   name: string;
   pid: number;
-  /** SSH first, then forwardPorts in order. */
+  /** SSH first, then the forwards asked for, in order. */
   forwards: Forward[];
   serialLog: string;
 }
@@ -70,49 +56,12 @@ export interface DetachedVmDeps {
 const SETUP_TIMEOUT_MS = 60_000;
 
 export async function launchDetachedVm(deps: DetachedVmDeps, opts: DetachedVmOptions): Promise<DetachedVm> {
-  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(opts.name)) {
-    throw new LocalBuilderError(LocalErrorCode.badVmPath, `VM name "${opts.name}" is not usable as a file name`);
-  }
-  const proc = deps.proc ?? linuxProcTable;
-  const runDir = path.resolve(opts.runDir);
-  const files = {
-    serialLog: path.join(runDir, `${opts.name}.serial.log`),
-    qmpSocket: path.join(runDir, `${opts.name}.qmp`),
-    pidFile: path.join(runDir, `${opts.name}.pid`),
-  };
-  await mkdir(runDir, { recursive: true });
-  const owner = await ownerIdentity(proc);
-  const append = kernelCommandLine({ sshPublicKey: opts.sshPublicKey, instanceId: randomUUID().replaceAll('-', '') });
-  const wanted = opts.forwardPorts ?? [];
+  const launch = await prepareVmLaunch(deps, opts);
+  const { files } = launch;
 
   const launchOnce = async (): Promise<DetachedVm> => {
     opts.signal?.throwIfAborted();
-    const free = await (deps.ports ?? localPortAllocator).allocate(1 + wanted.length);
-    const forwards: Forward[] = [22, ...wanted].map((guestPort, i) => ({ guestPort, hostPort: free[i]! }));
-    const args = [
-      ...qemuVmArgs({
-        name: opts.name,
-        accelerator: opts.accelerator,
-        memoryMiB: opts.memoryMiB ?? 1024,
-        cpus: opts.cpus ?? 1,
-        disk: path.resolve(opts.disk),
-        kernel: path.resolve(opts.kernel),
-        initrd: path.resolve(opts.initrd),
-        append,
-        forwards,
-        ...files,
-      }),
-      '-daemonize',
-    ];
-    const record: VmRecord = {
-      version: 1,
-      name: opts.name,
-      argv: [QEMU_SYSTEM, ...args],
-      owner,
-      files: [files.qmpSocket, files.pidFile],
-      serialLog: files.serialLog,
-      startedAt: new Date(deps.clock.now()).toISOString(),
-    };
+    const { forwards, args, record } = await launch.attempt(['-daemonize']);
     // Before qemu exists, so a crash from here on leaves something to find.
     const recordFile = await writeVmRecord(opts.stateDir, record);
     await rm(files.qmpSocket, { force: true });
@@ -135,13 +84,7 @@ export async function launchDetachedVm(deps: DetachedVmDeps, opts: DetachedVmOpt
     return { name: opts.name, pid, forwards, serialLog: files.serialLog };
   };
 
-  return withRetry(launchOnce, {
-    retries: 4,
-    minTimeoutMs: 50,
-    maxTimeoutMs: 500,
-    isRetryable: (e) => isLocalBuilderError(e, LocalErrorCode.hostForwardTaken),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
+  return retryTakenPorts(launchOnce, opts.signal ? { signal: opts.signal } : {});
 }
 
 export interface ListedVm {

@@ -77,7 +77,7 @@ export class LocalCompute implements ComputeDriver {
         accelerator: accelerator.accelerator,
         ...(deps.memoryMiB === undefined ? {} : { memoryMiB: deps.memoryMiB }),
         sshPublicKey: key.publicKey,
-        forwardPorts: [group.appPort],
+        forwards: [{ guestPort: group.appPort }],
         runDir: paths.run,
         stateDir: paths.vms,
         ...(signal ? { signal } : {}),
