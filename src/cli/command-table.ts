@@ -50,6 +50,13 @@ function requiredFlag(value: string | undefined, name: string, valueName: string
   return value;
 }
 
+const envFlag = { name: 'env', kind: 'string', valueName: 'ENV', description: 'The environment (required)' } as const;
+
+/** --env (required) and --pipeline, as rollback, status and down take them. */
+function environmentFlags(flags: { env?: string | undefined; pipeline?: string | undefined }, command: string): { env: string; pipeline?: string } {
+  return { env: requiredFlag(flags.env, 'env', 'ENV', command), ...(flags.pipeline === undefined ? {} : { pipeline: flags.pipeline }) };
+}
+
 const templateArg = {
   name: 'FILE',
   description:
@@ -257,7 +264,7 @@ export const commands: readonly Command[] = [
         'When no group is kept any more, deploys the image that served before, blue/green.',
       args: [],
       flags: [
-        { name: 'env', kind: 'string', valueName: 'ENV', description: 'The environment (required)' },
+        envFlag,
         pipelineFlag,
         { name: 'dry-run', kind: 'boolean', description: 'Print the plan and change nothing' },
         { name: 'json', kind: 'boolean', description: 'Print a JSON result on stdout (progress goes to stderr)' },
@@ -266,15 +273,7 @@ export const commands: readonly Command[] = [
     },
     async ({ flags }, host) => {
       const { rollback } = await import('./commands/deploy.js');
-      return rollback(
-        {
-          env: requiredFlag(flags.env, 'env', 'ENV', 'rollback'),
-          dryRun: flags['dry-run'],
-          json: flags.json,
-          ...(flags.pipeline === undefined ? {} : { pipeline: flags.pipeline }),
-        },
-        host,
-      );
+      return rollback({ ...environmentFlags(flags, 'rollback'), dryRun: flags['dry-run'], json: flags.json }, host);
     },
   ),
   defineCommand(
@@ -286,7 +285,7 @@ export const commands: readonly Command[] = [
         'balancer sees it, and the endpoint. Finishes or rolls back a deployment whose bake was killed.',
       args: [],
       flags: [
-        { name: 'env', kind: 'string', valueName: 'ENV', description: 'The environment (required)' },
+        envFlag,
         pipelineFlag,
         { name: 'json', kind: 'boolean', description: 'Print JSON (with endpoint and image) instead' },
       ],
@@ -294,10 +293,7 @@ export const commands: readonly Command[] = [
     },
     async ({ flags }, host) => {
       const { status } = await import('./commands/deploy.js');
-      return status(
-        { env: requiredFlag(flags.env, 'env', 'ENV', 'status'), json: flags.json, ...(flags.pipeline === undefined ? {} : { pipeline: flags.pipeline }) },
-        host,
-      );
+      return status({ ...environmentFlags(flags, 'status'), json: flags.json }, host);
     },
   ),
   defineCommand(
@@ -307,7 +303,7 @@ export const commands: readonly Command[] = [
       description: "Destroys every group of the environment and stops its load balancer. Refuses while the environment serves, unless --force.",
       args: [],
       flags: [
-        { name: 'env', kind: 'string', valueName: 'ENV', description: 'The environment (required)' },
+        envFlag,
         pipelineFlag,
         { name: 'force', kind: 'boolean', description: 'Take down an environment that is serving' },
       ],
@@ -315,10 +311,7 @@ export const commands: readonly Command[] = [
     },
     async ({ flags }, host) => {
       const { down } = await import('./commands/deploy.js');
-      return down(
-        { env: requiredFlag(flags.env, 'env', 'ENV', 'down'), force: flags.force, ...(flags.pipeline === undefined ? {} : { pipeline: flags.pipeline }) },
-        host,
-      );
+      return down({ ...environmentFlags(flags, 'down'), force: flags.force }, host);
     },
   ),
   defineCommand(

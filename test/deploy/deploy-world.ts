@@ -73,6 +73,12 @@ export class DeployWorld {
   }
 
   /** Writes an image record built from `template` (default: the pipeline's); newer than the ones before. */
+  /** A world with two images, v1 and v2, in its store: what most tests start from. */
+  static withTwoImages(): { w: DeployWorld; v1: string; v2: string } {
+    const w = new DeployWorld();
+    return { w, v1: w.image('v1'), v2: w.image('v2') };
+  }
+
   image(name: string, opts: { template?: string } = {}): string {
     const n = ++this.#imageCount;
     const id = `img-${name}`;

@@ -14,11 +14,7 @@ import { DeployWorld, KEEP_MS, expectSettled } from './deploy-world.js';
 let w: DeployWorld;
 let v1: string;
 let v2: string;
-beforeEach(() => {
-  w = new DeployWorld();
-  v1 = w.image('v1');
-  v2 = w.image('v2');
-});
+beforeEach(() => void ({ w, v1, v2 } = DeployWorld.withTwoImages()));
 afterEach(() => w.cleanup());
 
 const destroys = () => [...w.compute.calls, ...w.lb.calls].filter((c) => /^(destroyGroup|deregister|disable|destroy) /.test(c));
