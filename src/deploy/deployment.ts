@@ -16,7 +16,7 @@
  */
 import type { TargetHealth } from './drivers/driver.js';
 import { appendHistory } from '../registry/history.js';
-import { BakeError } from '../errors.js';
+import { BakeError, isBakeError } from '../errors.js';
 import type { DeployDeps } from './deploy-deps.js';
 import { describeChecks, waitHealthy } from './health.js';
 import { PHASES, writeState, type Deployment, type EnvironmentState, type GroupRecord, type Phase } from './state.js';
@@ -73,6 +73,11 @@ export async function runDeployment(deps: DeployDeps, state: EnvironmentState, s
       const serving = await undo(ctx, phase);
       if (e instanceof DeployFailure) {
         return { kind: 'failed', deployment: d, phase, message: e.message, ...(e.checks ? { checks: e.checks } : {}), ...(serving ? { serving } : {}) };
+      }
+      // A driver's own error (an instance that does not boot, qemu that does not start) fails the
+      // deployment the same way; an abort and a bug still throw.
+      if (isBakeError(e) && !signal?.aborted) {
+        return { kind: 'failed', deployment: d, phase, message: e.hint ? `${e.message} (${e.hint})` : e.message, ...(serving ? { serving } : {}) };
       }
       throw e;
     }

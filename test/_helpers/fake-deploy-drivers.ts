@@ -15,8 +15,9 @@
  * - An instance's app answers once booted: healthy, unless its image was marked with
  *   makeUnhealthy(image, detail), which holds for running and future instances until
  *   makeHealthy(image). appStatus() tells the fake load balancer what a check would see.
- * - failLaunch(image, message): launches of that image boot, then destroy what they started and
- *   reject with Error(message); an abort during a launch destroys what started and rejects with
+ * - failLaunch(image, message, kind): launches of that image boot, then destroy what they started
+ *   and reject with a BakeError(ERR_BAKE_INSTANCE_BOOT, message), as the real driver does when an
+ *   instance does not come up, or with kind 'bug' a plain Error(message); an abort during a launch destroys what started and rejects with
  *   the signal's reason (the real driver cleans up after itself).
  * - destroyGroup removes every instance of the group; a group already gone is not an error.
  *   listGroups lists groups with at least one instance, targets in index order.
@@ -61,6 +62,7 @@
  * so nothing after it runs in that process: no undo, no state write, no lock release. The returned
  * promise resolves at that moment. The fakes' platform state stays as the kill left it.
  */
+import { BakeError } from '../../src/errors.js';
 import type { HealthCheckSpec } from '../../src/pipeline/model.js';
 import type { Clock } from '../../src/runtime/clock.js';
 import type {
@@ -152,7 +154,7 @@ export class FakeCompute implements ComputeDriver {
   /** env -> group -> instances */
   #envs = new Map<string, Map<string, Instance[]>>();
   #imageHealth = new Map<string, { healthy: boolean; detail: string; since: number }>();
-  #failing = new Map<string, string>();
+  #failing = new Map<string, { message: string; kind: 'error' | 'bug' }>();
   #listeners: ComputeListener[] = [];
   #nextPort = 20_000;
 
@@ -184,7 +186,8 @@ export class FakeCompute implements ComputeDriver {
     try {
       await this.#clock.sleep(this.bootMs, signal);
       const failure = this.#failing.get(group.image);
-      if (failure !== undefined) throw new Error(failure);
+      if (failure?.kind === 'bug') throw new Error(failure.message);
+      if (failure !== undefined) throw new BakeError('ERR_BAKE_INSTANCE_BOOT', failure.message);
     } catch (e) {
       this.#remove(env, group.name, 'compute.launchGroup');
       throw e;
@@ -232,8 +235,8 @@ export class FakeCompute implements ComputeDriver {
     this.#imageHealth.set(image, { healthy: true, detail: '', since: this.#clock.now() });
   }
 
-  failLaunch(image: string, message = 'qemu exited with status 1'): void {
-    this.#failing.set(image, message);
+  failLaunch(image: string, message = 'qemu exited with status 1', kind: 'error' | 'bug' = 'error'): void {
+    this.#failing.set(image, { message, kind });
   }
 
   /** What a health check of the instance would see now; undefined when it is gone. */

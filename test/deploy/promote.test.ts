@@ -290,13 +290,24 @@ describe('a failure after the cutover', () => {
     expectSettled(w);
   });
 
-  it('rejects a launch that fails, with green cleaned up and blue serving', async () => {
+  it('fails a launch that fails, naming the phase and the error, with green cleaned up and blue serving', async () => {
     await w.promote(w.image('v1'));
     const broken = w.image('broken');
-    w.compute.failLaunch(broken, 'qemu exited with status 1');
-    await expect(w.promote(broken)).rejects.toThrow('qemu exited with status 1');
+    w.compute.failLaunch(broken, 'Instance web-staging-v002-0 did not boot within 120 s');
+    const o = await w.promote(broken);
+    if (o.kind !== 'deployed') throw new Error(`expected a deployment, got ${o.kind}`);
+    expect(o.outcome).toMatchObject({ kind: 'failed', phase: 'launch', message: 'Instance web-staging-v002-0 did not boot within 120 s', serving: 'web-staging-v001' });
     expect(w.state().groups.map((g) => g.name)).toEqual(['web-staging-v001']);
     expect(w.history().at(-1)).toMatchObject({ result: 'failed', detail: 'failed in launch' });
+    expectSettled(w);
+  });
+
+  it('still throws what is not a deploy error (a bug), after the same clean-up', async () => {
+    await w.promote(w.image('v1'));
+    const broken = w.image('broken');
+    w.compute.failLaunch(broken, 'undefined is not a function', 'bug');
+    await expect(w.promote(broken)).rejects.toThrow('undefined is not a function');
+    expect(w.state().groups.map((g) => g.name)).toEqual(['web-staging-v001']);
     expectSettled(w);
   });
 });
