@@ -1,6 +1,6 @@
 /**
- * The accelerator bake's VMs use, probed once per boot of the host and kept under
- * BAKE_HOME/cache: a build's layers and a deploy's instances all ask here.
+ * The accelerator bake's VMs use, probed once per boot of the host (with the kernel of the first VM
+ * that asks) and kept under BAKE_HOME/cache: a build's layers and a deploy's instances all ask here.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import type { ProcessRunner } from './process.js';
 
 export async function chooseAccelerator(
   deps: { runner: ProcessRunner; clock: Clock; home: string },
-  opts: { setting?: AcceleratorSetting; signal?: AbortSignal } = {},
+  opts: { setting?: AcceleratorSetting; kernel: string; signal?: AbortSignal },
 ): Promise<AcceleratorChoice> {
   const cacheFile = path.join(deps.home, 'cache', 'accelerator.json');
   const cached = await readFile(cacheFile, 'utf8').then((t) => JSON.parse(t) as AcceleratorChoice, () => undefined);
@@ -18,7 +18,7 @@ export async function chooseAccelerator(
   await mkdir(tempRoot, { recursive: true });
   const choice = await probeAccelerator(
     { runner: deps.runner, clock: deps.clock, tempRoot },
-    { setting: opts.setting ?? 'auto', ...(opts.signal ? { signal: opts.signal } : {}), ...(cached ? { cached } : {}) },
+    { setting: opts.setting ?? 'auto', kernel: opts.kernel, ...(opts.signal ? { signal: opts.signal } : {}), ...(cached ? { cached } : {}) },
   );
   if (choice.source === 'probe' && choice.cacheKey) {
     await mkdir(path.dirname(cacheFile), { recursive: true });

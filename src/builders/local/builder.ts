@@ -21,8 +21,8 @@ export type { BuildEvents, LayerBuildDeps, LayerBuildRequest } from './build-con
 export const LAYER_STEPS: ReadonlyArray<Step<LayerContext>> = [
   lockStep,
   stageStep,
-  acceleratorStep,
   diskStep,
+  acceleratorStep,
   keyStep,
   launchStep,
   waitSshStep,

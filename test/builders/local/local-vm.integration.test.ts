@@ -17,7 +17,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeAccelerator, type AcceleratorChoice } from '../../../src/builders/local/accelerator.js';
+import { kvmProbeArgs, PROBE_PANIC, probeAccelerator, type AcceleratorChoice } from '../../../src/builders/local/accelerator.js';
 import { checkSucceeded, createNodeProcessRunner } from '../../../src/builders/local/process.js';
 import { createOverlay, imageInfo } from '../../../src/builders/local/qemu-img.js';
 import { launchVm, type LaunchVmOptions, type Vm } from '../../../src/builders/local/vm.js';
@@ -137,12 +137,22 @@ describe.skipIf(skipReason !== undefined)('the local builder with real qemu and 
   it('probes the accelerator with a test guest that leaves nothing behind', async () => {
     const tempRoot = await mkdtemp(path.join(work, 'probe-'));
     const started = clock.now();
-    accel = await probeAccelerator({ runner, clock, tempRoot });
+    accel = await probeAccelerator({ runner, clock, tempRoot }, { kernel: base.kernel });
     timings[`accelerator probe (${accel.accelerator}: ${accel.reason})`] = `${clock.now() - started} ms`;
     expect(['kvm', 'tcg']).toContain(accel.accelerator);
-    expect(accel.probeMs).toBeLessThan(10_000);
+    expect(accel.probeMs).toBeLessThan(15_000);
     expect(spawnSync('pgrep', ['-f', tempRoot]).status).toBe(1); // the probe's qemu named files in there
     expect(spawnSync('ls', ['-A', tempRoot], { encoding: 'utf8' }).stdout).toBe('');
+  }, MINUTE);
+
+  it("the probe's kernel really reaches its panic and makes qemu exit (under TCG, which works everywhere)", async () => {
+    const dir = await mkdtemp(path.join(work, 'probe-'));
+    const serial = path.join(dir, 'serial.log');
+    const args = kvmProbeArgs(base.kernel, serial);
+    args[args.indexOf('kvm')] = 'tcg';
+    const run = await runner.run('qemu-system-x86_64', args, { timeoutMs: 60_000 });
+    expect(run.outcome).toEqual({ kind: 'exited', exitCode: 0 });
+    expect(await readFile(serial, 'latin1')).toContain(PROBE_PANIC);
   }, MINUTE);
 
   let baseHostKey = '';

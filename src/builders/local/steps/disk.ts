@@ -1,7 +1,7 @@
 /**
- * The accelerator choice (accelerator-choice.ts: probed once per boot of the host, then cached), and
- * the layer's disk: a fresh OS base from mmdebstrap, or a qcow2 overlay on the parent's disk with
- * the parent's kernel and initrd beside it.
+ * The layer's disk: a fresh OS base from mmdebstrap, or a qcow2 overlay on the parent's disk with
+ * the parent's kernel and initrd beside it; then the accelerator (accelerator-choice.ts: probed once
+ * per boot of the host with the layer's own kernel, then cached).
  */
 import { copyFile, link } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,7 +20,7 @@ export const acceleratorStep: Step<LayerContext> = {
   async run(ctx, signal) {
     const { deps } = ctx;
     const setting = (ctx.req.buildSource.config.accelerator as AcceleratorSetting | undefined) ?? 'auto';
-    const choice = await chooseAccelerator(deps, { setting, signal });
+    const choice = await chooseAccelerator(deps, { setting, kernel: ctx.kernel!, signal });
     ctx.accelerator = choice;
     deps.events.log(ctx.req.name, `accelerator ${choice.accelerator} (${choice.source}: ${choice.reason})`);
   },

@@ -60,7 +60,7 @@ export class LocalCompute implements ComputeDriver {
     }
     const imageDir = deps.images.imageDir(image.id);
     const paths = environmentPaths(deps.home, env);
-    const accelerator = await chooseAccelerator(deps, signal ? { signal } : {});
+    const accelerator = await chooseAccelerator(deps, { kernel: path.join(imageDir, image.files.kernel), ...(signal ? { signal } : {}) });
     const launchOne = async (index: number): Promise<Target> => {
       const id = `${group.name}-${index}`;
       const dir = path.join(paths.instances, id);
