@@ -1,6 +1,7 @@
 /**
  * Finds the template a command line names: relative to the working directory first, then under
- * its templates/ folder, so `bake inspect tomcat7-fluentd.hcl` works from the repository root.
+ * its templates/ folder, so `bake inspect tomcat7-fluentd.hcl` works from the repository root
+ * (`bake validate` also looks in pipelines/).
  * A directory is passed on as is: the loader reads all its *.pkr.hcl / *.hcl files.
  */
 import { readdir, stat } from 'node:fs/promises';
@@ -17,14 +18,16 @@ export interface ResolvedTemplate {
   kind: 'file' | 'directory';
 }
 
-export async function resolveTemplatePath(arg: string, cwd: string): Promise<ResolvedTemplate> {
-  const candidates = path.isAbsolute(arg) ? [arg] : [path.resolve(cwd, arg), path.resolve(cwd, TEMPLATES_DIR, arg)];
+/** `folders`: where a relative name is looked for after the working directory (validate adds pipelines/). */
+export async function resolveTemplatePath(arg: string, cwd: string, folders: readonly string[] = [TEMPLATES_DIR]): Promise<ResolvedTemplate> {
+  const candidates = path.isAbsolute(arg) ? [arg] : [path.resolve(cwd, arg), ...folders.map((f) => path.resolve(cwd, f, arg))];
   for (const candidate of candidates) {
     const kind = await kindOf(candidate);
     if (kind) return { absolute: candidate, display: displayPath(candidate, cwd), kind };
   }
-  const looked = candidates.map((c) => displayPath(c, cwd)).join(' and ');
-  const suggestion = didYouMean(path.basename(arg), await nearbyTemplates(cwd));
+  const shown = candidates.map((c) => displayPath(c, cwd));
+  const looked = shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}` : shown[0]!;
+  const suggestion = didYouMean(path.basename(arg), await nearbyTemplates(cwd, folders));
   throw new BakeError('ERR_BAKE_TEMPLATE_NOT_FOUND', `template ${arg} not found: looked for ${looked}`, {
     hint: suggestion ?? 'Pass the path of a template file, or of a directory of *.pkr.hcl files.',
   });
@@ -47,10 +50,10 @@ async function kindOf(p: string): Promise<'file' | 'directory' | undefined> {
   }
 }
 
-/** Template files in cwd and templates/, for did-you-mean (either is found by its bare name). */
-async function nearbyTemplates(cwd: string): Promise<string[]> {
+/** Template files in cwd and the folders looked in, for did-you-mean (each is found by its bare name). */
+async function nearbyTemplates(cwd: string, folders: readonly string[]): Promise<string[]> {
   const names: string[] = [];
-  for (const dir of [cwd, path.join(cwd, TEMPLATES_DIR)]) {
+  for (const dir of [cwd, ...folders.map((f) => path.join(cwd, f))]) {
     try {
       for (const name of await readdir(dir)) if (name.endsWith('.hcl')) names.push(name);
     } catch {

@@ -73,12 +73,12 @@ describe('bake validate', () => {
     expect(r.stderr).not.toContain('    at ');
   });
 
-  it('names both places it looked for a missing template', async () => {
+  it('names every place it looked for a missing template (validate also looks in pipelines/)', async () => {
     const cwd = testdir();
     const r = await runCli(['validate', 'nope.hcl'], { cwd });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      'error: template nope.hcl not found: looked for nope.hcl and templates/nope.hcl [ERR_BAKE_TEMPLATE_NOT_FOUND]\n' +
+      'error: template nope.hcl not found: looked for nope.hcl, templates/nope.hcl and pipelines/nope.hcl [ERR_BAKE_TEMPLATE_NOT_FOUND]\n' +
         'hint: Pass the path of a template file, or of a directory of *.pkr.hcl files.\n',
     );
   });

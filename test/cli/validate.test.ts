@@ -45,9 +45,18 @@ describe('validate', () => {
     expect(err).toBeInstanceOf(BakeError);
     expect(err).toMatchObject({
       code: 'ERR_BAKE_TEMPLATE_NOT_FOUND',
-      message: 'template tomcat7-fluentd.hlc not found: looked for tomcat7-fluentd.hlc and templates/tomcat7-fluentd.hlc',
+      message: 'template tomcat7-fluentd.hlc not found: looked for tomcat7-fluentd.hlc, templates/tomcat7-fluentd.hlc and pipelines/tomcat7-fluentd.hlc',
       hint: 'Did you mean "tomcat7-fluentd.hcl"?',
     });
+  });
+
+  it('finds a pipeline by its bare name in pipelines/, and suggests pipeline names too', async () => {
+    const cwd = testdir({ 'pipelines/web.hcl': 'pipeline "web" {\n  template = "webapp.hcl"\n}\n' });
+    const err = await validate({ files: ['wbe.hcl'], ...noInputs }, memoryHost({ cwd }).host, fakeEngine()).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ERR_BAKE_TEMPLATE_NOT_FOUND', hint: 'Did you mean "web.hcl"?' });
+    const io = memoryHost({ cwd });
+    await validate({ files: ['web.hcl'], ...noInputs }, io.host, fakeEngine());
+    expect(io.stdout() + io.stderr()).toContain('pipelines/web.hcl');
   });
 
   it('prints every diagnostic with its source line, then a count, and exits 1', async () => {
