@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { probeAccelerator } from '../src/builders/local/accelerator.js';
+import { chooseAccelerator } from '../src/builders/local/accelerator-choice.js';
 import { createNodeProcessRunner } from '../src/builders/local/process.js';
 import { createOverlay } from '../src/builders/local/qemu-img.js';
 import { launchVm, type Vm } from '../src/builders/local/vm.js';
@@ -157,7 +157,7 @@ async function main(): Promise<number> {
   try {
     const disk = path.join(work, 'disk.qcow2');
     await createOverlay(runner, { parent: path.join(imageDir, image.files.disk), child: disk, backingPath: 'absolute' });
-    const accel = await probeAccelerator({ runner, clock, tempRoot: work }, { signal: stop.signal });
+    const accel = await chooseAccelerator({ runner, clock, home: opts.home }, { kernel: path.join(imageDir, image.files.kernel), signal: stop.signal });
     const key = generateKeyPair(`${vmName}@check-webapp`);
     say(`booting ${image.name} ${image.id} (${accel.accelerator}: ${accel.reason}); expecting app_version ${version}`);
     vm = await launchVm(
