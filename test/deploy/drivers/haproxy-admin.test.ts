@@ -86,6 +86,19 @@ describe('the HAProxy configuration', () => {
     expect(cfg).toContain('http-response set-header X-Bake-Server %s');
     expect(cfg).not.toMatch(/^\s*server /m);
   });
+  it('for a reload, writes in the running servers with the checks of add server, and loads their saved states', () => {
+    const cfg = haproxyConfig({
+      port: 40123,
+      socket: '/run/x/lb.sock',
+      pidFile: '/run/x/haproxy.pid',
+      healthCheck: hc,
+      reload: { servers: [{ id: 'web-staging-v002-0', host: '127.0.0.1', port: 35001 }], stateFile: '/run/x/servers.state' },
+    });
+    expect(cfg).toContain("server-state-file '/run/x/servers.state'");
+    expect(cfg).toContain('load-server-state-from-file global');
+    expect(cfg).toMatch(/^  server web-staging-v002-0 127\.0\.0\.1:35001 check inter 2000ms rise 3 fall 2$/m);
+    expect(cfg).toContain('expose-fd listeners');
+  });
   it('refuses words it cannot quote', () => {
     expect(() => haproxyConfig({ port: 1, socket: "/tmp/it's", pidFile: '/p', healthCheck: hc })).toThrow(/cannot write/);
   });

@@ -30,9 +30,12 @@ const ENV = 'staging';
 
 class App {
   healthStatus = 200;
+  /** Every path asked for, health checks included. */
+  readonly paths = new Set<string>();
   readonly server: http.Server;
   constructor(readonly name: string) {
     this.server = http.createServer((req, res) => {
+      this.paths.add(req.url ?? '');
       if (req.url === '/health') {
         res.writeHead(this.healthStatus).end();
         return;
@@ -187,6 +190,64 @@ describe.skipIf(!hasHaproxy)('LocalLoadBalancer with a real HAProxy', () => {
     // Blue: no traffic, still checked (a rollback needs no boot).
     const b = await healthOf('web-staging-v001');
     expect(b.map((t) => [t.mode, t.health])).toEqual([['standby', 'healthy']]);
+  });
+
+  it('applies a new health check with a seamless reload: servers and their states kept, no failed request', async () => {
+    const { endpoint } = await lb.ensure(ENV, { listenPort: 0, healthCheck: HC, registered: [] });
+    const old = await group('web-staging-v001', 1);
+    const blue = await group('web-staging-v002', 2);
+    await lb.register(ENV, old.group, HC);
+    await healthy('web-staging-v001', 1);
+    await lb.cutover(ENV, 'web-staging-v001', []);
+    await lb.register(ENV, blue.group, HC);
+    await healthy('web-staging-v002', 2);
+    await lb.cutover(ENV, 'web-staging-v002', ['web-staging-v001']);
+    await lb.disable(ENV, 'web-staging-v001');
+    const before = (await lb.state(ENV)).targets.map((t) => [t.id, t.mode]);
+    const pid = pidOf();
+
+    let stop = false;
+    const failures: string[] = [];
+    let count = 0;
+    const loop = async () => {
+      while (!stop) {
+        const r = await get(endpoint).catch((e: Error) => ({ status: 0, body: e.message }));
+        count++;
+        if (r.status !== 200) failures.push(`${r.status} ${r.body}`);
+      }
+    };
+    const loops = [loop(), loop(), loop()];
+    await new Promise((r) => setTimeout(r, 300));
+    // The pipeline now checks /ready: the next group registered brings it in.
+    const ready: HealthCheckSpec = { ...HC, path: '/ready', timeoutMs: 300 };
+    const green = await group('web-staging-v003', 1);
+    await lb.register(ENV, green.group, ready);
+    await new Promise((r) => setTimeout(r, 500));
+    stop = true;
+    await Promise.all(loops);
+    expect(failures).toEqual([]);
+    expect(count).toBeGreaterThan(10);
+
+    expect(pidOf()).not.toBe(pid);
+    const config = readFileSync(path.join(home, 'deploy', ENV, 'lb', 'haproxy.cfg'), 'utf8');
+    expect(config).toContain("http-check send meth GET uri '/ready'");
+    expect(config).toContain('timeout check 300ms');
+    const after = (await lb.state(ENV)).targets;
+    expect(after.filter((t) => t.group !== 'web-staging-v003').map((t) => [t.id, t.mode])).toEqual(before);
+    expect(after.filter((t) => t.group === 'web-staging-v003').map((t) => t.mode)).toEqual(['standby']);
+    // Checks now ask /ready: blue keeps passing though its /health fails, and green rises on it.
+    for (const a of blue.apps) a.healthStatus = 503;
+    await healthy('web-staging-v003', 1);
+    expect((await healthOf('web-staging-v002')).map((t) => t.health)).toEqual(['healthy', 'healthy']);
+    expect(green.apps[0]!.paths).toContain('/ready');
+    expect(green.apps[0]!.paths).not.toContain('/health');
+    expect((await lb.probe(ENV, '/')).group).toBe('web-staging-v002');
+    // The old process has handed over and gone.
+    await until('the old HAProxy to exit', async () => (existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ') ? undefined : true));
+    // Another register with the same check changes nothing.
+    const reloaded = pidOf();
+    await lb.register(ENV, green.group, ready);
+    expect(pidOf()).toBe(reloaded);
   });
 
   it('guards the last healthy serving group, and disables and deregisters others', async () => {

@@ -1,9 +1,14 @@
 /**
- * The HAProxy configuration of an environment's load balancer. It holds no servers: every server
- * is added through the runtime API (haproxy-admin.ts), so the configuration never has to change
- * while the load balancer runs, and nothing is ever reloaded (a reload would drop the dynamic
- * servers). A load balancer that went away is started again from this file, and the servers the
- * deploy state says are registered are added back.
+ * The HAProxy configuration of an environment's load balancer. When HAProxy starts it holds no
+ * servers: every server is added through the runtime API (haproxy-admin.ts), and a load balancer
+ * that went away is started again from this file, with the servers the deploy state says are
+ * registered added back.
+ *
+ * The one change that needs a new configuration while HAProxy runs is a new health check (path or
+ * timeout: backend settings). That is a seamless reload (load-balancer.ts): the running servers
+ * are written in as static `server` lines, their states (ready, drain, maintenance, health) are
+ * carried over in a server-state file, and the new process takes over the listening socket from
+ * the old one (`-x`, which needs `expose-fd listeners`), which finishes its connections.
  *
  * Health checks are the backend's: `option httpchk` with GET of the environment's path, each
  * server checked every `inter` with `rise`/`fall` thresholds (given per server when it is added)
@@ -17,6 +22,8 @@ export interface HaproxyConfigOptions {
   socket: string;
   pidFile: string;
   healthCheck: HealthCheckSpec;
+  /** For a reload: the servers running now, and the file their states were saved to. */
+  reload?: { servers: readonly { id: string; host: string; port: number }[]; stateFile: string };
 }
 
 /** Backend and frontend names, as the runtime API commands refer to them. */
@@ -27,9 +34,12 @@ export function haproxyConfig(o: HaproxyConfigOptions): string {
   return [
     '# Written by bake; servers are added at run time through the admin socket.',
     'global',
-    `  stats socket ${quote(o.socket)} mode 600 level admin`,
+    `  stats socket ${quote(o.socket)} mode 600 level admin expose-fd listeners`,
     `  pidfile ${quote(o.pidFile)}`,
     '  nbthread 1',
+    // An old process left by a reload ends once its connections do, or after this.
+    '  hard-stop-after 30s',
+    ...(o.reload ? [`  server-state-file ${quote(o.reload.stateFile)}`] : []),
     '',
     'defaults',
     '  mode http',
@@ -53,8 +63,19 @@ export function haproxyConfig(o: HaproxyConfigOptions): string {
     '  option httpchk',
     `  http-check send meth GET uri ${quote(o.healthCheck.path)}`,
     '  http-check expect status 200-399',
+    ...(o.reload ? ['  load-server-state-from-file global', ...o.reload.servers.map((s) => `  server ${serverWord(s.id)} ${s.host}:${s.port} ${serverChecks(o.healthCheck)}`)] : []),
     '',
   ].join('\n');
+}
+
+/** A server's check settings, the same in the configuration and in `add server`. */
+export function serverChecks(hc: HealthCheckSpec): string {
+  return `check inter ${hc.intervalMs}ms rise ${hc.healthyThreshold} fall ${hc.unhealthyThreshold}`;
+}
+
+function serverWord(id: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(id)) throw new Error(`"${id}" cannot be an HAProxy server name`);
+  return id;
 }
 
 /**

@@ -2,7 +2,9 @@
  * The local load balancer driver: one HAProxy per environment (Debian's haproxy), started by bake
  * on 127.0.0.1, left running between bake invocations, and driven through its runtime API on a
  * unix socket. Servers are added, readied, drained and deleted at run time; HAProxy is never
- * reloaded or restarted while it runs, so connections in flight survive every cutover.
+ * restarted while it runs, so connections in flight survive every cutover. Only a new health check
+ * (the pipeline's changed) takes a new configuration, applied by a seamless reload at the next
+ * register.
  *
  * Target modes map to HAProxy server states:
  *   serving   state ready, checks on
@@ -11,8 +13,9 @@
  * A new server is added in standby with its health forced down, so it must pass `rise` checks in
  * a row before it counts as healthy (HAProxy would otherwise assume a new server up).
  *
- * Files, under the environment's directory: lb/haproxy.cfg, lb/haproxy.pid and lb/lb.json (the
- * port and which group each server belongs to); the admin socket is run/lb.sock.
+ * Files, under the environment's directory: lb/haproxy.cfg, lb/haproxy.pid, lb/lb.json (the
+ * port, the health check and which group each server belongs to) and lb/servers.state (written
+ * for a reload); the admin socket is run/lb.sock.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +31,7 @@ import type { Clock } from '../../../runtime/clock.js';
 import { environmentPaths } from '../../paths.js';
 import type { LaunchedGroup, LoadBalancerDriver, LoadBalancerState, RegisteredGroup, TargetHealth } from '../driver.js';
 import { adminAction, adminCommand, serverHealth, serverMode, serverName, showServers, type ServerView } from './haproxy-admin.js';
-import { haproxyConfig, SERVER_HEADER } from './haproxy-config.js';
+import { haproxyConfig, SERVER_HEADER, serverChecks } from './haproxy-config.js';
 
 export interface LocalLoadBalancerDeps {
   home: string;
@@ -41,11 +44,22 @@ export interface LocalLoadBalancerDeps {
 const HAPROXY = 'haproxy';
 
 const serverRecord = z.object({ group: z.string(), host: z.string(), port: z.number().int() });
+/** The health check HAProxy runs: what a change of needs a reload (the deadline is bake's alone). */
+const checksRecord = z.object({
+  path: z.string(),
+  intervalMs: z.number(),
+  timeoutMs: z.number(),
+  healthyThreshold: z.number(),
+  unhealthyThreshold: z.number(),
+});
 const lbRecord = z.object({
   version: z.literal(1),
   port: z.number().int().positive(),
   servers: z.record(z.string(), serverRecord),
+  /** Absent in records of bake versions that did not keep it: the next register reloads. */
+  checks: checksRecord.optional(),
 });
+type ChecksRecord = z.infer<typeof checksRecord>;
 type LbRecord = z.infer<typeof lbRecord>;
 
 interface LbFiles {
@@ -70,15 +84,17 @@ export class LocalLoadBalancer implements LoadBalancerDriver {
     // The port is the environment's for its life: the one asked for, else the one it had, else a free one.
     const fixed = opts.listenPort > 0 ? opts.listenPort : record?.port;
     const port = await this.start(files, opts.healthCheck, fixed);
-    const fresh: LbRecord = { version: 1, port, servers: {} };
+    const fresh: LbRecord = { version: 1, port, servers: {}, checks: checksOf(opts.healthCheck) };
     writeRecord(files, fresh);
     for (const { group, mode } of opts.registered) await this.addGroup(files, fresh, group, opts.healthCheck, mode);
     return { endpoint: endpoint(port) };
   }
 
+  /** A health check other than the running one (the pipeline changed) is applied first, by a seamless reload. */
   async register(env: string, group: LaunchedGroup, healthCheck: HealthCheckSpec): Promise<void> {
     const files = this.files(env);
-    const record = await this.live(files, env);
+    let record = await this.live(files, env);
+    if (!sameChecks(record.checks, checksOf(healthCheck))) record = await this.reload(files, record, healthCheck);
     await this.addGroup(files, record, group, healthCheck, 'standby');
   }
 
@@ -244,6 +260,41 @@ export class LocalLoadBalancer implements LoadBalancerDriver {
     rmSync(files.pidFile, { force: true });
   }
 
+  /**
+   * A new HAProxy process with the new health check takes over from the running one without a
+   * failed request: the servers running now become static servers of the new configuration, with
+   * their states (ready, drain, maintenance, health) carried over through a server-state file; the
+   * new process takes the listening socket over from the old one (-x), and the old one (-sf)
+   * finishes its connections and exits.
+   */
+  private async reload(files: LbFiles, record: LbRecord, healthCheck: HealthCheckSpec): Promise<LbRecord> {
+    const oldPid = await this.pid(files);
+    if (oldPid === undefined) throw new BakeError('ERR_BAKE_LB_DOWN', 'The load balancer stopped before it could be reloaded', { source: 'toolkit' });
+    const live = await showServers(files.socket);
+    const servers = live.flatMap((s) => {
+      const r = record.servers[s.name];
+      return r === undefined ? [] : [{ id: s.name, host: r.host, port: r.port }];
+    });
+    const stateFile = path.join(files.dir, 'servers.state');
+    writeFileSync(stateFile, await adminCommand(files.socket, 'show servers state'));
+    const tmp = `${files.config}.${randomUUID()}.tmp`;
+    writeFileSync(tmp, haproxyConfig({ port: record.port, socket: files.socket, pidFile: files.pidFile, healthCheck, reload: { servers, stateFile } }));
+    renameSync(tmp, files.config);
+    const result = await this.deps.runner.run(HAPROXY, ['-D', '-f', files.config, '-x', files.socket, '-sf', String(oldPid)], { timeoutMs: 30_000 });
+    if (!(result.outcome.kind === 'exited' && result.outcome.exitCode === 0)) {
+      throw new BakeError('ERR_BAKE_LB_START', `HAProxy did not reload with the new health check: ${lastLines(result.stderr.trim()) || 'no output'}`, {
+        hint: 'The running load balancer keeps serving with the previous health check.',
+        source: 'toolkit',
+      });
+    }
+    await this.waitForSocket(files);
+    // Checks stopped on disabled servers stay stopped (the state file keeps their maintenance).
+    for (const s of await showServers(files.socket)) if (serverMode(s) === 'disabled') await adminAction(files.socket, `disable health ${serverName(s.name)}`);
+    const next: LbRecord = { ...record, servers: Object.fromEntries(servers.map((s) => [s.id, record.servers[s.id]!])), checks: checksOf(healthCheck) };
+    writeRecord(files, next);
+    return next;
+  }
+
   private async addGroup(files: LbFiles, record: LbRecord, group: LaunchedGroup, hc: HealthCheckSpec, mode: RegisteredGroup['mode']): Promise<void> {
     const present = new Map((await showServers(files.socket)).map((s) => [s.name, s]));
     for (const t of group.targets) {
@@ -251,7 +302,7 @@ export class LocalLoadBalancer implements LoadBalancerDriver {
       const existing = present.get(t.id);
       if (existing && serverMode(existing) !== 'disabled') continue; // registered already: kept as it is
       if (existing === undefined) {
-        const added = (await adminCommand(files.socket, `add server ${name} ${t.host}:${t.port} check inter ${hc.intervalMs}ms rise ${hc.healthyThreshold} fall ${hc.unhealthyThreshold}`)).trim();
+        const added = (await adminCommand(files.socket, `add server ${name} ${t.host}:${t.port} ${serverChecks(hc)}`)).trim();
         if (!/New server registered/.test(added)) throw new BakeError('ERR_BAKE_LB_COMMAND', `HAProxy refused to add ${t.id}: ${added}`, { source: 'toolkit' });
         record.servers[t.id] = { group: group.name, host: t.host, port: t.port };
         writeRecord(files, record);
@@ -302,6 +353,14 @@ export class LocalLoadBalancer implements LoadBalancerDriver {
 function targetHealth(s: ServerView, record: LbRecord): TargetHealth {
   const { health, detail } = serverHealth(s);
   return { id: s.name, group: record.servers[s.name]?.group ?? '', health, mode: serverMode(s), detail };
+}
+
+function checksOf(hc: HealthCheckSpec): ChecksRecord {
+  return { path: hc.path, intervalMs: hc.intervalMs, timeoutMs: hc.timeoutMs, healthyThreshold: hc.healthyThreshold, unhealthyThreshold: hc.unhealthyThreshold };
+}
+
+function sameChecks(a: ChecksRecord | undefined, b: ChecksRecord): boolean {
+  return a !== undefined && (Object.keys(b) as (keyof ChecksRecord)[]).every((k) => a[k] === b[k]);
 }
 
 function endpoint(port: number): string {
