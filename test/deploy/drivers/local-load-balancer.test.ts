@@ -90,6 +90,30 @@ function get(endpoint: string, p = '/'): Promise<{ status: number; body: string 
   });
 }
 
+/** Runs `change` while three loops GET through the load balancer (from 300 ms before to 300 ms after); what failed. */
+async function underLoad(endpoint: string, change: () => Promise<void>): Promise<{ failures: string[]; count: number }> {
+  let stop = false;
+  const failures: string[] = [];
+  let count = 0;
+  const loop = async () => {
+    while (!stop) {
+      const r = await get(endpoint).catch((e: Error) => ({ status: 0, body: e.message }));
+      count++;
+      if (r.status !== 200) failures.push(`${r.status} ${r.body}`);
+    }
+  };
+  const loops = [loop(), loop(), loop()];
+  await new Promise((r) => setTimeout(r, 300));
+  try {
+    await change();
+    await new Promise((r) => setTimeout(r, 300));
+  } finally {
+    stop = true;
+    await Promise.all(loops);
+  }
+  return { failures, count };
+}
+
 describe.skipIf(!hasHaproxy)('LocalLoadBalancer with a real HAProxy', () => {
   let home: string;
   let lb: LocalLoadBalancer;
@@ -165,24 +189,9 @@ describe.skipIf(!hasHaproxy)('LocalLoadBalancer with a real HAProxy', () => {
     for (const a of green.apps) a.healthStatus = 200;
     await healthy('web-staging-v002', 2);
     // Load through the load balancer while it switches.
-    let stop = false;
-    const failures: string[] = [];
-    let count = 0;
-    const loop = async () => {
-      while (!stop) {
-        const r = await get(endpoint).catch((e: Error) => ({ status: 0, body: e.message }));
-        count++;
-        if (r.status !== 200) failures.push(`${r.status} ${r.body}`);
-      }
-    };
-    const loops = [loop(), loop(), loop()];
-    await new Promise((r) => setTimeout(r, 300));
-    await lb.cutover(ENV, 'web-staging-v002', ['web-staging-v001']);
-    await new Promise((r) => setTimeout(r, 300));
-    stop = true;
-    await Promise.all(loops);
-    expect(failures).toEqual([]);
-    expect(count).toBeGreaterThan(10);
+    const load = await underLoad(endpoint, () => lb.cutover(ENV, 'web-staging-v002', ['web-staging-v001']));
+    expect(load.failures).toEqual([]);
+    expect(load.count).toBeGreaterThan(10);
 
     const bodies = new Set<string>();
     for (let i = 0; i < 6; i++) bodies.add((await get(endpoint)).body);
@@ -206,27 +215,12 @@ describe.skipIf(!hasHaproxy)('LocalLoadBalancer with a real HAProxy', () => {
     const before = (await lb.state(ENV)).targets.map((t) => [t.id, t.mode]);
     const pid = pidOf();
 
-    let stop = false;
-    const failures: string[] = [];
-    let count = 0;
-    const loop = async () => {
-      while (!stop) {
-        const r = await get(endpoint).catch((e: Error) => ({ status: 0, body: e.message }));
-        count++;
-        if (r.status !== 200) failures.push(`${r.status} ${r.body}`);
-      }
-    };
-    const loops = [loop(), loop(), loop()];
-    await new Promise((r) => setTimeout(r, 300));
     // The pipeline now checks /ready: the next group registered brings it in.
     const ready: HealthCheckSpec = { ...HC, path: '/ready', timeoutMs: 300 };
     const green = await group('web-staging-v003', 1);
-    await lb.register(ENV, green.group, ready);
-    await new Promise((r) => setTimeout(r, 500));
-    stop = true;
-    await Promise.all(loops);
-    expect(failures).toEqual([]);
-    expect(count).toBeGreaterThan(10);
+    const load = await underLoad(endpoint, () => lb.register(ENV, green.group, ready));
+    expect(load.failures).toEqual([]);
+    expect(load.count).toBeGreaterThan(10);
 
     expect(pidOf()).not.toBe(pid);
     const config = readFileSync(path.join(home, 'deploy', ENV, 'lb', 'haproxy.cfg'), 'utf8');
