@@ -101,6 +101,9 @@ describe.skipIf(skipReason !== undefined)('bake promote with real qemu and HAPro
     expect(s.image).toBe(images.v1);
     expect(s.live).toBe('tiny-staging-v001');
     expect((await get(`${s.endpoint}/`)).body).toBe('tiny-app 1\n');
+    // The instance is named after itself, as a cloud instance gets its own hostname.
+    const serial = readFileSync(path.join(home, 'deploy', 'staging', 'run', 'tiny-staging-v001-0.serial.log'), 'latin1');
+    expect(serial).toContain('Hostname set to <tiny-staging-v001-0>');
   }, 10 * MINUTE);
 
   it('cuts over to a new image with no failed request under a load loop', async () => {

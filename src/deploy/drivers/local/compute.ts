@@ -78,6 +78,9 @@ export class LocalCompute implements ComputeDriver {
         ...(deps.memoryMiB === undefined ? {} : { memoryMiB: deps.memoryMiB }),
         sshPublicKey: key.publicKey,
         forwards: [{ guestPort: group.appPort }],
+        // Each instance is named after itself (its logs and shipped log lines say which one), as
+        // a cloud instance gets its own hostname; the image's /etc/hostname stays as it is.
+        kernelArgs: [`systemd.hostname=${id}`],
         runDir: paths.run,
         stateDir: paths.vms,
         ...(signal ? { signal } : {}),
