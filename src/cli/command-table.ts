@@ -269,6 +269,10 @@ export const commands: readonly Command[] = [
         { name: 'dry-run', kind: 'boolean', description: 'Print the plan and change nothing' },
         { name: 'json', kind: 'boolean', description: 'Print a JSON result on stdout (progress goes to stderr)' },
       ],
+      extraExitCodes: [
+        [130, 'interrupted (SIGINT): the environment is put back as it was'],
+        [143, 'terminated (SIGTERM), likewise'],
+      ],
       examples: ['bake rollback --env prod', 'bake rollback --env staging --dry-run'],
     },
     async ({ flags }, host) => {

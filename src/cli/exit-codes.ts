@@ -14,3 +14,8 @@ export const ExitCode = {
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** How a command that a signal stopped exits: bin/bake aborts with the signal's name as the reason. */
+export function signalExitCode(signal: AbortSignal): ExitCode {
+  return signal.reason === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
+}

@@ -101,8 +101,8 @@ function chooseImage(deps: DeployDeps, req: PromoteRequest, spec: EnvironmentSpe
   }
   const index = req.pipeline.environments.indexOf(spec);
   if (index === 0) {
-    const built = deps.images.list().filter((r) => r.template === req.pipeline.template);
-    const image = built[0] ?? deps.images.list().find((r) => path.basename(r.template) === path.basename(req.pipeline.template));
+    const all = deps.images.list();
+    const image = all.find((r) => r.template === req.pipeline.template) ?? all.find((r) => path.basename(r.template) === path.basename(req.pipeline.template));
     if (image === undefined) {
       const t = path.basename(req.pipeline.template);
       throw new BakeError('ERR_BAKE_IMAGE_NOT_FOUND', `No image has been built from ${t} yet`, { hint: `Run \`bake build ${t}\` first, or name an image: bake promote --to ${spec.name} IMAGE.` });

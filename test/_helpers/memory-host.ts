@@ -7,7 +7,7 @@ export interface MemoryHost {
   stderr(): string;
 }
 
-export function memoryHost(opts: { cwd?: string; env?: Env; tty?: boolean } = {}): MemoryHost {
+export function memoryHost(opts: { cwd?: string; env?: Env; tty?: boolean; signal?: AbortSignal } = {}): MemoryHost {
   let out = '';
   let err = '';
   const host = createIoHost({
@@ -17,6 +17,7 @@ export function memoryHost(opts: { cwd?: string; env?: Env; tty?: boolean } = {}
     stderrIsTTY: opts.tty ?? false,
     cwd: opts.cwd ?? process.cwd(),
     env: opts.env ?? {},
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
   return {
     host,

@@ -18,6 +18,12 @@ afterEach(() => w.cleanup());
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Lets the promote run (microtasks and I/O) until `cond` holds. */
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 1_000 && !cond(); i++) await new Promise((r) => setImmediate(r));
+  if (!cond()) throw new Error('condition never held');
+}
+
 function deployed(o: PromoteOutcome) {
   if (o.kind !== 'deployed') throw new Error(`expected a deployment, got ${o.kind}`);
   return o;
@@ -297,6 +303,18 @@ describe('a failure after the cutover', () => {
     const o = await w.promote(broken);
     if (o.kind !== 'deployed') throw new Error(`expected a deployment, got ${o.kind}`);
     expect(o.outcome).toMatchObject({ kind: 'failed', phase: 'launch', message: 'Instance web-staging-v002-0 did not boot within 120 s', serving: 'web-staging-v001' });
+    expect(w.state().groups.map((g) => g.name)).toEqual(['web-staging-v001']);
+    expect(w.history().at(-1)).toMatchObject({ result: 'failed', detail: 'failed in launch' });
+    expectSettled(w);
+  });
+
+  it('rejects with the signal when interrupted mid-launch, after destroying green and leaving blue serving', async () => {
+    await w.promote(w.image('v1'));
+    const ac = new AbortController();
+    const running = w.promote(w.image('v2'), { signal: ac.signal });
+    await until(() => w.compute.launched.includes('web-staging-v002'));
+    ac.abort('SIGINT');
+    await expect(running).rejects.toBe('SIGINT');
     expect(w.state().groups.map((g) => g.name)).toEqual(['web-staging-v001']);
     expect(w.history().at(-1)).toMatchObject({ result: 'failed', detail: 'failed in launch' });
     expectSettled(w);

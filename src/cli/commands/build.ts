@@ -27,7 +27,7 @@ import { listrBuildView } from '../build-listr.js';
 import { plainBuildEvents, resultJson, summaryLine } from '../build-renderer.js';
 import { actor } from '../actor.js';
 import type { Engine } from '../engine.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode, signalExitCode } from '../exit-codes.js';
 import type { IoHost } from '../io.js';
 import { loadAndReport } from '../load-and-report.js';
 import { renderDiagnostics, summarizeDiagnostics } from '../render-diagnostics.js';
@@ -131,7 +131,7 @@ export async function build(opts: BuildOptions, host: IoHost, engine: Engine): P
     host.out.line(`==> ${ok ? 'Builds finished' : 'Builds did not finish'}:`);
     for (const r of results) host.out.line(`  ${summaryLine(r)}`);
   }
-  if (results.some((r) => r.kind === 'cancelled') || signal.aborted) return signal.reason === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
+  if (results.some((r) => r.kind === 'cancelled') || signal.aborted) return signalExitCode(signal);
   return ok ? ExitCode.ok : ExitCode.failure;
 }
 

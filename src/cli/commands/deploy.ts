@@ -9,7 +9,7 @@ import { down as runDown } from '../../deploy/down.js';
 import type { DeploymentOutcome } from '../../deploy/deployment.js';
 import type { RecoveryOutcome } from '../../deploy/recover.js';
 import { localDeployDeps } from '../deploy-engine.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode, signalExitCode } from '../exit-codes.js';
 import type { IoHost, Writer } from '../io.js';
 import { loadPipelineForCli } from '../load-pipeline.js';
 
@@ -28,7 +28,8 @@ export async function promote(opts: PipelineOption & { to: string; image?: strin
     dryRun: opts.dryRun,
     ...(opts.image === undefined ? {} : { image: opts.image }),
     ...(host.signal ? { signal: host.signal } : {}),
-  });
+  }).catch((e: unknown) => interrupted(host, 'promote', opts.to, e));
+  if (typeof result === 'number') return result;
   if (result.kind === 'planned') return printPlan(host, opts.json, result.plan, promotePlanLines(result.plan));
   reportRecovery(progress, opts.to, result.recovered);
   if (result.kind === 'unchanged') {
@@ -44,7 +45,10 @@ export async function rollback(opts: PipelineOption & { env: string; dryRun: boo
   if (pipeline === undefined) return ExitCode.failure;
   const progress = opts.json ? host.err : host.out;
   const deps = localDeployDeps(host, progress);
-  const result = await runRollback(deps, { pipeline, env: opts.env, dryRun: opts.dryRun, ...(host.signal ? { signal: host.signal } : {}) });
+  const result = await runRollback(deps, { pipeline, env: opts.env, dryRun: opts.dryRun, ...(host.signal ? { signal: host.signal } : {}) }).catch((e: unknown) =>
+    interrupted(host, 'rollback', opts.env, e),
+  );
+  if (typeof result === 'number') return result;
   if (result.kind === 'planned') return printPlan(host, opts.json, result.plan, rollbackPlanLines(result.plan));
   reportRecovery(progress, opts.env, result.recovered);
   return reportDeployment(host, opts.json, 'rollback', opts.env, result.outcome);
@@ -84,6 +88,17 @@ export async function down(opts: PipelineOption & { env: string; force: boolean 
   if (result.kind === 'nothing') host.out.line(`${result.env}: nothing is running`);
   else host.out.line(`${result.env} is down${result.destroyed.length ? `: destroyed ${result.destroyed.join(', ')}` : ''}; its load balancer is stopped`);
   return ExitCode.ok;
+}
+
+/**
+ * A promote or rollback that SIGINT or SIGTERM stopped: the engine has already put the environment
+ * back as it was (a new group destroyed, the previous one serving); it exits 130 or 143 like a build.
+ * Anything else is rethrown.
+ */
+function interrupted(host: IoHost, verb: 'promote' | 'rollback', env: string, e: unknown): ExitCode {
+  if (host.signal?.aborted !== true) throw e;
+  host.err.line(`bake ${verb} (${env}) interrupted by ${String(host.signal.reason)}: ${env} was put back as it was; \`bake status --env ${env}\` shows what serves.`);
+  return signalExitCode(host.signal);
 }
 
 function promotePlanLines(plan: PromotePlan): string[] {
