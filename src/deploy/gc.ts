@@ -5,9 +5,8 @@
  * crash between launching a VM and recording it) are stopped. The live group is never touched.
  */
 import { readdir } from 'node:fs/promises';
-import { BakeError } from '../errors.js';
 import type { DeployDeps } from './deploy-deps.js';
-import { withEnvironmentLock } from './environment-lock.js';
+import { tryWithEnvironmentLock } from './environment-lock.js';
 import { deployRoot } from './paths.js';
 import { retireExpired } from './promote.js';
 import { recoverDeployment, type RecoveryOutcome } from './recover.js';
@@ -26,12 +25,8 @@ export async function gcDeployments(deps: DeployDeps): Promise<EnvironmentGc[]> 
   const envs = (await readdir(deployRoot(deps.home), { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name);
   const out: EnvironmentGc[] = [];
   for (const env of envs.sort()) {
-    try {
-      out.push(await withEnvironmentLock(deps.home, env, 'bake gc', () => gcEnvironment(deps, env)));
-    } catch (e) {
-      if (!(e instanceof BakeError && e.code === 'ERR_BAKE_ENV_LOCKED')) throw e;
-      out.push({ env, recovered: { kind: 'none' }, expired: [], orphans: [], busy: e.message });
-    }
+    const got = await tryWithEnvironmentLock(deps.home, env, 'bake gc', () => gcEnvironment(deps, env));
+    out.push(got.kind === 'done' ? got.value : { env, recovered: { kind: 'none' }, expired: [], orphans: [], busy: got.error.message });
   }
   return out;
 }

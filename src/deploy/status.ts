@@ -4,16 +4,14 @@
  * still running is reported as such.
  */
 import type { Pipeline } from '../pipeline/model.js';
-import { isAlive, readHolder, type LockHolder } from '../runtime/lock.js';
+import type { LockHolder } from '../runtime/lock.js';
 import type { DeployDeps } from './deploy-deps.js';
 import type { TargetHealth } from './drivers/driver.js';
-import { lockEnvironment } from './environment-lock.js';
+import { tryWithEnvironmentLock } from './environment-lock.js';
 import { environmentSpec } from './environment-spec.js';
 import { registeredGroups } from './groups.js';
 import { recoverDeployment, type RecoveryOutcome } from './recover.js';
 import { liveGroup, readState, type Deployment, type GroupRecord } from './state.js';
-import { BakeError } from '../errors.js';
-import { environmentPaths } from './paths.js';
 
 export interface EnvironmentStatus {
   env: string;
@@ -25,7 +23,7 @@ export interface EnvironmentStatus {
   groups: (Omit<GroupRecord, 'targets'> & { targets: (TargetHealth & { host: string; port: number })[] })[];
   loadBalancer: { running: boolean };
   /** A deployment another process is running right now. */
-  inProgress?: { deployment: Deployment; holder?: LockHolder };
+  inProgress?: { deployment: Deployment; holder: LockHolder };
   recovered: RecoveryOutcome;
 }
 
@@ -36,19 +34,12 @@ export async function environmentStatus(deps: DeployDeps, pipeline: Pipeline, en
   let state = readState(deps.home, spec.name, pipeline.name);
   const pending = state.deployment;
   if (pending) {
-    try {
-      const { lock } = lockEnvironment(deps.home, spec.name, `bake status --env ${spec.name} (recovering)`);
-      try {
-        state = readState(deps.home, spec.name, pipeline.name);
-        recovered = await recoverDeployment(deps, state);
-      } finally {
-        lock.release();
-      }
-    } catch (e) {
-      if (!(e instanceof BakeError && e.code === 'ERR_BAKE_ENV_LOCKED')) throw e;
-      const holder = readHolder(environmentPaths(deps.home, spec.name).lock);
-      inProgress = { deployment: pending, ...(holder && isAlive(holder) ? { holder } : {}) };
-    }
+    const got = await tryWithEnvironmentLock(deps.home, spec.name, `bake status --env ${spec.name} (recovering)`, async () => {
+      state = readState(deps.home, spec.name, pipeline.name);
+      return recoverDeployment(deps, state);
+    });
+    if (got.kind === 'done') recovered = got.value;
+    else inProgress = { deployment: pending, holder: got.holder };
   }
   if (state.groups.length === 0) return { env: spec.name, groups: [], loadBalancer: { running: false }, recovered, ...(inProgress ? { inProgress } : {}) };
   // A load balancer that went away (a reboot) is brought back with what it had.

@@ -40,8 +40,7 @@ export function isAlive(holder: Pick<LockHolder, 'pid' | 'processStart'>): boole
   return start !== undefined && start === holder.processStart;
 }
 
-/** Who holds the lock file, if it names anyone. */
-export function readHolder(path: string): LockHolder | undefined {
+function readHolder(path: string): LockHolder | undefined {
   try {
     const h = JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
     return typeof h.pid === 'number' ? h : undefined;

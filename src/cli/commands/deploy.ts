@@ -70,7 +70,7 @@ export async function status(opts: PipelineOption & { env: string; json: boolean
   out.line(`  live image:    ${s.image ?? '-'}${s.live ? ` (${s.live})` : ''}`);
   if (s.inProgress) {
     const d = s.inProgress.deployment;
-    out.line(`  in progress:   ${d.kind} of ${d.image} to ${d.group}, in ${d.phase}${s.inProgress.holder ? ` (process ${s.inProgress.holder.pid})` : ''}`);
+    out.line(`  in progress:   ${d.kind} of ${d.image} to ${d.group}, in ${d.phase} (process ${s.inProgress.holder.pid})`);
   }
   if (s.groups.length === 0) out.line('  groups:        none');
   for (const g of s.groups) {
