@@ -185,16 +185,7 @@ const RUN: Record<Phase, (ctx: Ctx) => Promise<void>> = {
     }
     state.deployment = undefined;
     writeState(deps.home, state);
-    appendHistory(deps.home, {
-      at: iso(now),
-      actor: d.actor,
-      action: d.kind,
-      result: 'succeeded',
-      env: state.env,
-      image: d.image,
-      ...(d.from ? { from: d.from } : {}),
-      to: d.group,
-    });
+    recordOutcome(deps, d, state.env, now, 'succeeded');
   },
 };
 
@@ -233,18 +224,23 @@ export async function undo(ctx: Pick<Ctx, 'deps' | 'state' | 'd'>, phase: Phase)
   }
   state.deployment = undefined;
   writeState(deps.home, state);
+  recordOutcome(deps, d, env, deps.clock.now(), 'failed', `failed in ${phase}`);
+  return state.live;
+}
+
+/** The deployment's line in the history: who moved which image from which group to which, and how it ended. */
+function recordOutcome(deps: DeployDeps, d: Deployment, env: string, at: number, result: 'succeeded' | 'failed', detail?: string): void {
   appendHistory(deps.home, {
-    at: iso(deps.clock.now()),
+    at: iso(at),
     actor: d.actor,
     action: d.kind,
-    result: 'failed',
+    result,
     env,
     image: d.image,
     ...(d.from ? { from: d.from } : {}),
     to: d.group,
-    detail: `failed in ${phase}`,
+    ...(detail === undefined ? {} : { detail }),
   });
-  return state.live;
 }
 
 function describePhase(ctx: Ctx, phase: Phase): string {
