@@ -50,6 +50,14 @@ function requiredFlag(value: string | undefined, name: string, valueName: string
   return value;
 }
 
+/** 130 and 143, for a command that cleans up when SIGINT or SIGTERM stops it (ExitCode.interrupted, .terminated). */
+function signalExitCodes(afterwards: string): [number, string][] {
+  return [
+    [130, `interrupted (SIGINT), ${afterwards}`],
+    [143, `terminated (SIGTERM), ${afterwards}`],
+  ];
+}
+
 const envFlag = { name: 'env', kind: 'string', valueName: 'ENV', description: 'The environment (required)' } as const;
 
 /** --env (required) and --pipeline, as rollback, status and down take them. */
@@ -154,10 +162,7 @@ export const commands: readonly Command[] = [
         },
         { name: 'json', kind: 'boolean', description: 'Print a JSON result on stdout (progress goes to stderr)' },
       ],
-      extraExitCodes: [
-        [130, 'interrupted (SIGINT), after cleaning up'],
-        [143, 'terminated (SIGTERM), after cleaning up'],
-      ],
+      extraExitCodes: signalExitCodes('after cleaning up'),
       examples: ['bake build webapp.hcl', 'bake build -var app_version=1.2.0 -on-error=abort webapp.hcl'],
     },
     async ({ flags, positionals }, host) => {
@@ -235,10 +240,7 @@ export const commands: readonly Command[] = [
         { name: 'dry-run', kind: 'boolean', description: 'Print the plan and change nothing' },
         { name: 'json', kind: 'boolean', description: 'Print a JSON result on stdout (progress goes to stderr)' },
       ],
-      extraExitCodes: [
-        [130, 'interrupted (SIGINT): the new group is destroyed, the previous one serves'],
-        [143, 'terminated (SIGTERM), likewise'],
-      ],
+      extraExitCodes: signalExitCodes('the new group is destroyed, the previous one serves'),
       examples: ['bake promote --to staging', 'bake promote --to staging img-3f2a9c01b2d4 --dry-run', 'bake promote --to prod'],
     },
     async ({ flags, positionals }, host) => {
@@ -269,10 +271,7 @@ export const commands: readonly Command[] = [
         { name: 'dry-run', kind: 'boolean', description: 'Print the plan and change nothing' },
         { name: 'json', kind: 'boolean', description: 'Print a JSON result on stdout (progress goes to stderr)' },
       ],
-      extraExitCodes: [
-        [130, 'interrupted (SIGINT): the environment is put back as it was'],
-        [143, 'terminated (SIGTERM), likewise'],
-      ],
+      extraExitCodes: signalExitCodes('the environment is put back as it was'),
       examples: ['bake rollback --env prod', 'bake rollback --env staging --dry-run'],
     },
     async ({ flags }, host) => {
